@@ -1,0 +1,61 @@
+//! The client's error type.
+
+use std::fmt::Display;
+
+/// What can go wrong talking to a node.
+#[derive(Debug)]
+pub enum Error {
+	/// The JSON-RPC call failed (connection, or an error answer); the text is the node's.
+	Rpc(String),
+	/// The transaction pool refused or dropped the transaction (e.g. bad signature, stale
+	/// nonce, cannot pay fees); the text is the pool's reason.
+	Pool(String),
+	/// The extrinsic was included but failed; the text names the module error
+	/// (e.g. `Balances::InsufficientBalance`).
+	Dispatch(String),
+	/// A value could not be decoded against the runtime metadata.
+	Decode(String),
+	/// Something else inside subxt.
+	Subxt(String),
+	/// An expected item (event, storage entry) was absent.
+	Missing(String),
+	/// A dev account name that the keyring does not know.
+	UnknownDevAccount(String),
+	/// Waiting for a condition ran out of time.
+	Timeout(String),
+}
+
+impl Error {
+	pub(crate) fn rpc(e: impl Display) -> Self {
+		Self::Rpc(e.to_string())
+	}
+	pub(crate) fn pool(e: impl Display) -> Self {
+		Self::Pool(e.to_string())
+	}
+	pub(crate) fn dispatch(e: impl Display) -> Self {
+		Self::Dispatch(e.to_string())
+	}
+	pub(crate) fn decode(e: impl Display) -> Self {
+		Self::Decode(e.to_string())
+	}
+	pub(crate) fn subxt(e: impl Display) -> Self {
+		Self::Subxt(e.to_string())
+	}
+}
+
+impl Display for Error {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			Self::Rpc(m) => write!(f, "RPC error: {m}"),
+			Self::Pool(m) => write!(f, "transaction refused by the pool: {m}"),
+			Self::Dispatch(m) => write!(f, "extrinsic failed: {m}"),
+			Self::Decode(m) => write!(f, "decode error: {m}"),
+			Self::Subxt(m) => write!(f, "client error: {m}"),
+			Self::Missing(m) => write!(f, "missing: {m}"),
+			Self::UnknownDevAccount(m) => write!(f, "unknown dev account `{m}`"),
+			Self::Timeout(m) => write!(f, "timed out: {m}"),
+		}
+	}
+}
+
+impl std::error::Error for Error {}

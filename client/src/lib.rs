@@ -1,0 +1,223 @@
+//! Client side of the BitTensor chain.
+//!
+//! Connect to a node, sign with the well-known dev keys, submit an extrinsic and wait until it
+//! is in a block (with its events, or the reason it failed), and make typed JSON-RPC calls.
+//! Built on [`subxt`], with dynamic (metadata-driven) calls, so it follows the runtime's
+//! metadata without generated code.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), bittensor_client::Error> {
+//! use bittensor_client::{dev, Client};
+//! let client = Client::connect("ws://127.0.0.1:9944").await?;
+//! let bob = dev::account_id("bob")?;
+//! let tx = bittensor_client::tx::transfer_keep_alive(&bob, 1_000_000_000_000);
+//! let included = client.submit(&tx, &dev::signer("alice")?).await?;
+//! println!("in block {:?}", included.block_hash);
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod dev;
+mod error;
+pub mod rpc;
+pub mod tx;
+
+use std::time::Duration;
+
+pub use error::Error;
+pub use subxt;
+pub use subxt_signer;
+
+use subxt::{
+	dynamic,
+	ext::scale_decode,
+	transactions::{Payload, TransactionStatus},
+	OnlineClient,
+};
+
+/// The subxt configuration of this chain: AccountId32, `MultiAddress<AccountId32, ()>`,
+/// `MultiSignature`, BlakeTwo256, u32 block numbers (the same shapes as Polkadot's).
+pub type ChainConfig = subxt::PolkadotConfig;
+/// A block hash.
+pub type Hash = subxt::config::polkadot::H256;
+/// An account id.
+pub type AccountId = subxt::utils::AccountId32;
+/// The events a submitted extrinsic emitted.
+pub type ExtrinsicEvents = subxt::extrinsics::ExtrinsicEvents<ChainConfig>;
+
+/// A connection to one node: the subxt client and the raw JSON-RPC client beside it.
+#[derive(Clone)]
+pub struct Client {
+	api: OnlineClient<ChainConfig>,
+	rpc: subxt::rpcs::RpcClient,
+	url: String,
+}
+
+/// An extrinsic that made it into a block and succeeded there.
+pub struct Included {
+	/// The block it is in.
+	pub block_hash: Hash,
+	/// The extrinsic's hash.
+	pub extrinsic_hash: Hash,
+	/// The events it emitted, ending with `System.ExtrinsicSuccess`.
+	pub events: ExtrinsicEvents,
+}
+
+impl Included {
+	/// Whether the extrinsic emitted the event `pallet.name`.
+	pub fn has_event(&self, pallet: &str, name: &str) -> bool {
+		self.events
+			.iter()
+			.flatten()
+			.any(|e| e.pallet_name() == pallet && e.event_name() == name)
+	}
+
+	/// The fee the extrinsic paid (`TransactionPayment.TransactionFeePaid.actual_fee`).
+	pub fn fee_paid(&self) -> Result<u128, Error> {
+		#[derive(scale_decode::DecodeAsType)]
+		#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+		struct FeePaid {
+			actual_fee: u128,
+			tip: u128,
+		}
+		for event in self.events.iter() {
+			let event = event.map_err(Error::decode)?;
+			if event.pallet_name() == "TransactionPayment" &&
+				event.event_name() == "TransactionFeePaid"
+			{
+				let fee: FeePaid = event.decode_fields_unchecked_as().map_err(Error::decode)?;
+				return Ok(fee.actual_fee.saturating_add(fee.tip))
+			}
+		}
+		Err(Error::Missing("TransactionPayment.TransactionFeePaid event".into()))
+	}
+}
+
+impl Client {
+	/// Connects to a node's WebSocket RPC endpoint (`ws://` is accepted, for local nodes).
+	pub async fn connect(url: &str) -> Result<Self, Error> {
+		let rpc = subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(Error::rpc)?;
+		let config = ChainConfig::builder().use_historic_types(false).build();
+		let api = OnlineClient::from_rpc_client_with_config(config, rpc.clone())
+			.await
+			.map_err(Error::subxt)?;
+		Ok(Self { api, rpc, url: url.to_string() })
+	}
+
+	/// Connects, retrying until the node answers or `timeout` passes.
+	pub async fn connect_with_retry(url: &str, timeout: Duration) -> Result<Self, Error> {
+		let deadline = std::time::Instant::now() + timeout;
+		loop {
+			match Self::connect(url).await {
+				Ok(client) => return Ok(client),
+				Err(e) if std::time::Instant::now() >= deadline =>
+					return Err(Error::Timeout(format!("connecting to {url}: {e}"))),
+				Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+			}
+		}
+	}
+
+	/// The URL this client is connected to.
+	pub fn url(&self) -> &str {
+		&self.url
+	}
+
+	/// The subxt client, for anything this crate does not wrap.
+	pub fn api(&self) -> &OnlineClient<ChainConfig> {
+		&self.api
+	}
+
+	/// The raw JSON-RPC client.
+	pub fn rpc_client(&self) -> &subxt::rpcs::RpcClient {
+		&self.rpc
+	}
+
+	/// Signs `payload` with `signer`, submits it and waits until it is in a best block. Returns
+	/// its events when it succeeded; [`Error::Dispatch`] with the module error when it failed
+	/// in the block; [`Error::Pool`] when the pool refused or dropped it.
+	pub async fn submit<P: Payload>(
+		&self,
+		payload: &P,
+		signer: &subxt_signer::sr25519::Keypair,
+	) -> Result<Included, Error> {
+		let at = self.api.at_current_block().await.map_err(Error::subxt)?;
+		let mut progress = at
+			.transactions()
+			.sign_and_submit_then_watch_default(payload, signer)
+			.await
+			.map_err(Error::pool)?;
+		while let Some(status) = progress.next().await {
+			match status.map_err(Error::subxt)? {
+				TransactionStatus::InBestBlock(in_block) |
+				TransactionStatus::InFinalizedBlock(in_block) => {
+					let events = in_block.wait_for_success().await.map_err(Error::dispatch)?;
+					return Ok(Included {
+						block_hash: in_block.block_hash(),
+						extrinsic_hash: in_block.extrinsic_hash(),
+						events,
+					})
+				},
+				TransactionStatus::Invalid { message } |
+				TransactionStatus::Dropped { message } |
+				TransactionStatus::Error { message } => return Err(Error::Pool(message)),
+				TransactionStatus::Validated |
+				TransactionStatus::Broadcasted |
+				TransactionStatus::NoLongerInBestBlock => {},
+			}
+		}
+		Err(Error::Pool("the transaction status subscription ended".into()))
+	}
+
+	/// Signs `payload` with `signer` and submits it without waiting. Returns its hash.
+	pub async fn submit_no_wait<P: Payload>(
+		&self,
+		payload: &P,
+		signer: &subxt_signer::sr25519::Keypair,
+	) -> Result<Hash, Error> {
+		let at = self.api.at_current_block().await.map_err(Error::subxt)?;
+		at.transactions().sign_and_submit_default(payload, signer).await.map_err(Error::pool)
+	}
+
+	/// The free balance of `who` at block `at` (the best block when `None`), in base units.
+	pub async fn free_balance(&self, who: &AccountId, at: Option<Hash>) -> Result<u128, Error> {
+		#[derive(scale_decode::DecodeAsType)]
+		#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+		struct AccountInfo {
+			data: AccountData,
+		}
+		#[derive(scale_decode::DecodeAsType)]
+		#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+		struct AccountData {
+			free: u128,
+		}
+		let at = self.at(at).await?;
+		let address = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
+		let value = at.storage().try_fetch(address, (who.0,)).await.map_err(Error::subxt)?;
+		match value {
+			Some(value) => Ok(value.decode().map_err(Error::decode)?.data.free),
+			None => Ok(0),
+		}
+	}
+
+	/// The total issuance of the native token at `at` (best block when `None`).
+	pub async fn total_issuance(&self, at: Option<Hash>) -> Result<u128, Error> {
+		let at = self.at(at).await?;
+		let address = dynamic::storage::<(), u128>("Balances", "TotalIssuance");
+		let value = at.storage().fetch(address, ()).await.map_err(Error::subxt)?;
+		value.decode().map_err(Error::decode)
+	}
+
+	async fn at(
+		&self,
+		at: Option<Hash>,
+	) -> Result<
+		subxt::client::ClientAtBlock<ChainConfig, subxt::client::OnlineClientAtBlockImpl<ChainConfig>>,
+		Error,
+	> {
+		match at {
+			Some(hash) => self.api.at_block(hash).await.map_err(Error::subxt),
+			None => self.api.at_current_block().await.map_err(Error::subxt),
+		}
+	}
+}

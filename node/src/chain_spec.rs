@@ -1,0 +1,44 @@
+//! Chain specs built into the node: `dev` and `local`, both from the runtime's genesis presets.
+
+use bittensor_runtime::{TOKEN_DECIMALS, WASM_BINARY};
+use sc_service::ChainType;
+
+/// The chain spec type of this node (no extensions).
+pub type ChainSpec = sc_service::GenericChainSpec;
+
+/// Token symbol, decimals and SS58 prefix, for wallets and polkadot.js.
+fn properties() -> sc_chain_spec::Properties {
+	let mut p = sc_chain_spec::Properties::new();
+	p.insert("tokenSymbol".into(), "TAO".into());
+	p.insert("tokenDecimals".into(), TOKEN_DECIMALS.into());
+	p.insert("ss58Format".into(), 42.into());
+	p
+}
+
+fn wasm() -> Result<&'static [u8], String> {
+	WASM_BINARY.ok_or_else(|| {
+		"The runtime wasm is not available: this node was built with SKIP_WASM_BUILD".to_string()
+	})
+}
+
+/// The single-validator development chain (`--dev`): Alice authors and finalizes.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("BitTensor Development")
+		.with_id("bittensor_dev")
+		.with_chain_type(ChainType::Development)
+		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// The two-validator local testnet (`--chain local`): Alice and Bob.
+pub fn local_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("BitTensor Local Testnet")
+		.with_id("bittensor_local")
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test: sets up the build environment, builds the workspace, checks the committed
+# chain specs against the node, runs the unit tests, then the end-to-end tests that start the
+# real node binary. Prints each stage's wall time.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+declare -a STAGES=()
+t_all=$(date +%s)
+stage() {
+	local name="$1"
+	shift
+	echo "=== stage: $name"
+	local t0
+	t0=$(date +%s)
+	"$@"
+	local dt=$(($(date +%s) - t0))
+	STAGES+=("$name: ${dt}s")
+	echo "=== stage: $name done in ${dt}s"
+}
+summary() {
+	echo "=== stage times"
+	for s in "${STAGES[@]}"; do echo "    $s"; done
+	echo "    total: $(($(date +%s) - t_all))s"
+}
+trap summary EXIT
+
+setup() { . scripts/setup.sh; }
+build() { cargo build --release --locked --workspace; }
+specs() { scripts/chain-specs.sh --check; }
+unit() { cargo test --release --locked --workspace --lib --bins; }
+e2e() { cargo test --release --locked --workspace --test '*' -- --test-threads 2; }
+
+stage setup setup
+stage build build
+stage chain-specs specs
+stage unit-tests unit
+stage e2e-tests e2e

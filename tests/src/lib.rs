@@ -1,0 +1,213 @@
+//! Harness of the end-to-end tests: starts the real `bittensor-node` binary on free loopback
+//! ports with a temporary base path, waits for its RPC, and kills it when dropped.
+//!
+//! The binary is `$BITTENSOR_NODE_BIN` when set, otherwise `bittensor-node` in the cargo
+//! target directory that built the test (build it first: `cargo build --release`).
+
+use std::{
+	io::{BufRead, BufReader, Write},
+	net::TcpListener,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+
+pub use bittensor_client::{self as client, Client};
+
+/// One base unit of the native token times 10^12: one TAO.
+pub const UNIT: u128 = 1_000_000_000_000;
+
+/// The node binary under test.
+pub fn node_binary() -> PathBuf {
+	if let Some(path) = std::env::var_os("BITTENSOR_NODE_BIN") {
+		return PathBuf::from(path)
+	}
+	// The test executable lives in `<target>/<profile>/deps/`; the node in `<target>/<profile>/`.
+	let exe = std::env::current_exe().expect("the test binary knows its own path");
+	let profile_dir = exe
+		.parent()
+		.and_then(Path::parent)
+		.expect("the test binary is inside <target>/<profile>/deps");
+	let bin = profile_dir.join("bittensor-node");
+	assert!(
+		bin.exists(),
+		"{} not found: build the node first (`cargo build --release`) or set BITTENSOR_NODE_BIN",
+		bin.display()
+	);
+	bin
+}
+
+/// The path of a file in the repository's `chain-specs/` folder.
+pub fn chain_spec(name: &str) -> PathBuf {
+	Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("chain-specs").join(name)
+}
+
+/// A free TCP port on 127.0.0.1 (bound, read, released).
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|l| l.local_addr())
+		.map(|a| a.port())
+		.expect("the loopback interface has free ports")
+}
+
+/// A running node process. Killed (SIGKILL) and reaped when dropped.
+pub struct Node {
+	name: String,
+	child: Mutex<Option<Child>>,
+	args: Vec<String>,
+	base_path: PathBuf,
+	/// The JSON-RPC port on 127.0.0.1.
+	pub rpc_port: u16,
+	/// The libp2p port on 127.0.0.1.
+	pub p2p_port: u16,
+	log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Node {
+	/// Starts the node with `args` plus the harness's own: `--base-path`, free `--rpc-port`
+	/// and `--port` on loopback, no Prometheus, no telemetry, no mDNS.
+	pub fn start(name: &str, args: &[&str], base_path: &Path) -> Self {
+		let rpc_port = free_port();
+		let p2p_port = free_port();
+		let mut node = Self {
+			name: name.to_string(),
+			child: Mutex::new(None),
+			args: args.iter().map(|s| s.to_string()).collect(),
+			base_path: base_path.to_path_buf(),
+			rpc_port,
+			p2p_port,
+			log: Arc::new(Mutex::new(Vec::new())),
+		};
+		node.spawn();
+		node
+	}
+
+	fn spawn(&mut self) {
+		let mut cmd = Command::new(node_binary());
+		cmd.args(&self.args)
+			.arg("--base-path")
+			.arg(&self.base_path)
+			.args(["--rpc-port", &self.rpc_port.to_string()])
+			.args(["--port", &self.p2p_port.to_string()])
+			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port)])
+			.args(["--no-prometheus", "--no-telemetry", "--no-mdns", "--no-hardware-benchmarks"])
+			.args(["--rpc-max-connections", "1000"])
+			.stdin(Stdio::null())
+			.stdout(Stdio::null())
+			.stderr(Stdio::piped());
+		let mut child = cmd.spawn().unwrap_or_else(|e| panic!("starting {}: {e}", self.name));
+		let stderr = child.stderr.take().expect("stderr is piped");
+		let log = self.log.clone();
+		let log_file = self.base_path.join(format!("{}.log", self.name));
+		std::thread::spawn(move || {
+			let mut file = std::fs::OpenOptions::new().create(true).append(true).open(log_file).ok();
+			for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+				if let Some(f) = file.as_mut() {
+					let _ = writeln!(f, "{line}");
+				}
+				log.lock().expect("log lock").push(line);
+			}
+		});
+		*self.child.lock().expect("child lock") = Some(child);
+	}
+
+	/// The node's name in the test (used in messages and its log file name).
+	pub fn name(&self) -> &str {
+		&self.name
+	}
+
+	/// `ws://127.0.0.1:<rpc_port>`.
+	pub fn ws_url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.rpc_port)
+	}
+
+	/// Waits until the node logs that its RPC server runs, then connects a client.
+	pub async fn client(&self) -> Client {
+		self.wait_for_log("Running JSON-RPC server", Duration::from_secs(120)).await;
+		Client::connect_with_retry(&self.ws_url(), Duration::from_secs(30))
+			.await
+			.unwrap_or_else(|e| panic!("{}: {e}\n{}", self.name, self.log_tail(40)))
+	}
+
+	/// Waits until a log line contains `needle`, and returns that line.
+	pub async fn wait_for_log(&self, needle: &str, timeout: Duration) -> String {
+		let deadline = Instant::now() + timeout;
+		loop {
+			if let Some(line) = self.log.lock().expect("log lock").iter().find(|l| l.contains(needle))
+			{
+				return line.clone()
+			}
+			if let Some(status) = self.exit_status() {
+				panic!("{} exited ({status}) before logging `{needle}`:\n{}", self.name, self.log_tail(60));
+			}
+			if Instant::now() >= deadline {
+				panic!("{} did not log `{needle}` in {timeout:?}:\n{}", self.name, self.log_tail(60));
+			}
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
+	}
+
+	/// The libp2p peer id the node logged at start-up.
+	pub async fn peer_id(&self) -> String {
+		let line = self.wait_for_log("Local node identity is: ", Duration::from_secs(60)).await;
+		line.rsplit("Local node identity is: ")
+			.next()
+			.map(|s| s.trim().to_string())
+			.expect("the identity line has a peer id")
+	}
+
+	/// The multiaddress other nodes can boot from.
+	pub async fn multiaddr(&self) -> String {
+		format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_port, self.peer_id().await)
+	}
+
+	/// The process's exit status, if it has exited.
+	pub fn exit_status(&self) -> Option<std::process::ExitStatus> {
+		self.child.lock().expect("child lock").as_mut()?.try_wait().ok().flatten()
+	}
+
+	/// The last `n` lines the node logged.
+	pub fn log_tail(&self, n: usize) -> String {
+		let log = self.log.lock().expect("log lock");
+		let start = log.len().saturating_sub(n);
+		log[start..].join("\n")
+	}
+
+	/// Kills the node with SIGKILL (a crash) and reaps it.
+	pub fn kill(&mut self) {
+		if let Some(mut child) = self.child.lock().expect("child lock").take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// Starts the node again with the same arguments, base path and ports.
+	pub fn restart(&mut self) {
+		self.kill();
+		self.log.lock().expect("log lock").clear();
+		self.spawn();
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		self.kill();
+	}
+}
+
+/// Polls `f` every 250 ms until it returns `Some`, or panics with `what` after `timeout`.
+pub async fn wait_until<T, F, Fut>(what: &str, timeout: Duration, mut f: F) -> T
+where
+	F: FnMut() -> Fut,
+	Fut: std::future::Future<Output = Option<T>>,
+{
+	let deadline = Instant::now() + timeout;
+	loop {
+		if let Some(v) = f().await {
+			return v
+		}
+		assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+}
