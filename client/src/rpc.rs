@@ -2,7 +2,7 @@
 
 use crate::{Client, Error, Hash};
 use serde::{de::DeserializeOwned, Deserialize};
-use subxt::rpcs::RpcParams;
+use subxt::rpcs::client::RpcParams;
 
 /// `system_health`.
 #[derive(Debug, Clone, Deserialize)]
@@ -54,7 +54,7 @@ impl Client {
 		for param in params {
 			p.push(param).map_err(Error::rpc)?;
 		}
-		self.rpc_client().request(method, p.build()).await.map_err(Error::rpc)
+		self.rpc_client().request(method, p).await.map_err(Error::rpc)
 	}
 
 	/// `system_health`.

@@ -422,7 +422,7 @@ fn log_sealing(name: &str, sealing: Sealing) {
 
 /// `pallet_timestamp::Now` at `at`, in milliseconds (0 when unreadable, e.g. at genesis).
 fn parent_timestamp(client: &FullClient, at: Hash) -> u64 {
-	let key = [sp_core::twox_128(b"Timestamp"), sp_core::twox_128(b"Now")].concat();
+	let key = [sp_io::hashing::twox_128(b"Timestamp"), sp_io::hashing::twox_128(b"Now")].concat();
 	client
 		.storage(at, &StorageKey(key))
 		.ok()

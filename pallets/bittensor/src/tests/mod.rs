@@ -1,0 +1,9 @@
+//! Tests of the pallet against the mock runtime, by concern.
+
+mod block_step;
+mod errors;
+mod math_reference;
+mod random_calls;
+mod simulation;
+mod stake;
+mod weights;

@@ -1,0 +1,86 @@
+//! Random sequences of calls and blocks, good and bad: no panic, every rejection leaves the
+//! state untouched, and `try_state` holds after every block.
+
+use crate::{mock::*, InflationMode};
+use frame_support::traits::Hooks;
+use proptest::prelude::*;
+use sp_arithmetic::Perbill;
+
+#[derive(Clone, Debug)]
+enum Action {
+	Register(u64),
+	Unregister(u64),
+	AddStake(u64, u128),
+	RemoveStake(u64, u128),
+	SetWeights(u64, Vec<(u32, u32)>),
+	SetParams(Option<u32>, Option<u128>, bool),
+	NotRoot(u64),
+	NextBlock,
+}
+
+fn action() -> impl Strategy<Value = Action> {
+	let who = 1u64..=12;
+	let amount = prop_oneof![Just(0u128), 1u128..1_000_000, 1_000_000_000_000u128..100_000_000_000_000_000, Just(u128::MAX)];
+	prop_oneof![
+		2 => who.clone().prop_map(Action::Register),
+		1 => who.clone().prop_map(Action::Unregister),
+		2 => (who.clone(), amount.clone()).prop_map(|(w, a)| Action::AddStake(w, a)),
+		1 => (who.clone(), amount).prop_map(|(w, a)| Action::RemoveStake(w, a)),
+		4 => (who.clone(), prop::collection::vec((0u32..14, prop_oneof![Just(0u32), 0u32..=u32::MAX]), 0..20))
+			.prop_map(|(w, s)| Action::SetWeights(w, s)),
+		1 => (prop::option::of(0u32..=1_000_000_000), prop::option::of(prop_oneof![0u128..1_000_000_000_000_000, Just(u128::MAX)]), any::<bool>())
+			.prop_map(|(e, t, a)| Action::SetParams(e, t, a)),
+		1 => who.prop_map(Action::NotRoot),
+		3 => Just(Action::NextBlock),
+	]
+}
+
+fn apply(action: &Action) -> Result<(), sp_runtime::DispatchError> {
+	let o = RuntimeOrigin::signed;
+	match action.clone() {
+		Action::Register(w) => Bittensor::register(o(w)),
+		Action::Unregister(w) => Bittensor::unregister(o(w)),
+		Action::AddStake(w, a) => Bittensor::add_stake(o(w), a),
+		Action::RemoveStake(w, a) => Bittensor::remove_stake(o(w), a),
+		Action::SetWeights(w, s) => Bittensor::set_weights(o(w), s),
+		Action::SetParams(e, t, adaptive) => Bittensor::set_params(
+			RuntimeOrigin::root(),
+			e.map(Perbill::from_parts),
+			t,
+			adaptive.then_some(InflationMode::Adaptive {
+				target: Perbill::from_percent(40),
+				gain: Perbill::from_percent(5),
+				max: 10 * UNIT,
+			}),
+		),
+		Action::NotRoot(w) => Bittensor::set_params(o(w), None, Some(1), None),
+		Action::NextBlock => {
+			next_block();
+			Ok(())
+		},
+	}
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig::with_cases(96))]
+
+	#[test]
+	fn random_calls_never_panic_and_keep_the_invariants(actions in prop::collection::vec(action(), 1..80)) {
+		ExtBuilder::default()
+			.neurons(vec![(1, 10 * UNIT), (2, 0)])
+			.epsilon(Perbill::from_percent(60))
+			.build_and_execute(|| {
+				for action in &actions {
+					let root_before = sp_io::storage::root(sp_runtime::StateVersion::V1);
+					let events_before = System::events().len();
+					if apply(action).is_err() {
+						// A rejection changes nothing.
+						assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root_before, "{action:?}");
+						assert_eq!(System::events().len(), events_before);
+					}
+				}
+				// The step also runs from a fresh block's on_initialize.
+				let _ = Bittensor::on_initialize(System::block_number());
+			});
+	}
+}
