@@ -65,15 +65,22 @@ pub struct Node {
 }
 
 impl Node {
-	/// Starts the node with `args` plus the harness's own: `--base-path`, free `--rpc-port`
-	/// and `--port` on loopback, no Prometheus, no telemetry, no mDNS.
+	/// Starts the node with `args` plus the harness's own: `--base-path`, free RPC and p2p
+	/// ports on loopback, a fixed `--node-key` (validators on non-dev chains need one), no
+	/// Prometheus, no telemetry, no mDNS.
 	pub fn start(name: &str, args: &[&str], base_path: &Path) -> Self {
 		let rpc_port = free_port();
 		let p2p_port = free_port();
+		let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+		if !args.iter().any(|a| a == "--node-key") {
+			// Unique per node in a run: derived from its ports.
+			let key = format!("{:0>60}{:04x}", format!("{rpc_port:x}{p2p_port:x}"), 1);
+			args.extend(["--node-key".to_string(), key]);
+		}
 		let mut node = Self {
 			name: name.to_string(),
 			child: Mutex::new(None),
-			args: args.iter().map(|s| s.to_string()).collect(),
+			args,
 			base_path: base_path.to_path_buf(),
 			rpc_port,
 			p2p_port,
@@ -89,9 +96,8 @@ impl Node {
 			.arg("--base-path")
 			.arg(&self.base_path)
 			.args(["--rpc-port", &self.rpc_port.to_string()])
-			.args(["--port", &self.p2p_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port)])
-			.args(["--no-prometheus", "--no-telemetry", "--no-mdns", "--no-hardware-benchmarks"])
+			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
 			.args(["--rpc-max-connections", "1000"])
 			.stdin(Stdio::null())
 			.stdout(Stdio::null())

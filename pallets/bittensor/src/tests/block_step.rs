@@ -3,7 +3,10 @@
 use crate::{
 	mock::*, Event, InflationMode, InflationPerBlock, Ranks, TotalMinted, WeightInfo,
 };
-use frame_support::traits::{fungible::Inspect, Hooks};
+use frame_support::{
+	traits::{Get, Hooks},
+	weights::RuntimeDbWeight,
+};
 use sp_arithmetic::Perbill;
 
 #[test]
@@ -113,7 +116,7 @@ fn on_initialize_reserves_the_benchmarked_step_weight() {
 		.build_and_execute(|| {
 			let reserved = Bittensor::on_initialize(2);
 			let expected = <() as WeightInfo>::block_step(3, 5)
-				.saturating_add(<Test as frame_system::Config>::DbWeight::get().reads(2));
+				.saturating_add(<<Test as frame_system::Config>::DbWeight as Get<RuntimeDbWeight>>::get().reads(2));
 			assert_eq!(reserved, expected);
 		});
 }

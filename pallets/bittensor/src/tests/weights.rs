@@ -13,13 +13,14 @@ fn three_neurons() -> ExtBuilder {
 #[test]
 fn set_weights_normalizes_scores_to_exactly_one() {
 	three_neurons().build_and_execute(|| {
-		// Given neuron 0, when it sets raw scores 1:2:3 (unsorted, with a zero),
+		// Given neuron 0, when it sets raw scores 3:2:1, unsorted,
 		assert_ok!(Bittensor::set_weights(
 			RuntimeOrigin::signed(1),
-			vec![(2, 3), (0, 1), (1, 2)]
+			vec![(2, 1), (0, 3), (1, 2)]
 		));
-		// then its row is sorted by uid and sums to exactly one billion parts.
-		assert_eq!(row(0), vec![(0, 166_666_667), (1, 333_333_333), (2, 500_000_000)]);
+		// then its row is sorted by uid and sums to exactly one billion parts: 1/3 and 1/6
+		// round down, and the missing part goes to the larger remainder (1/6: .67 > .33).
+		assert_eq!(row(0), vec![(0, 500_000_000), (1, 333_333_333), (2, 166_666_667)]);
 		assert_eq!(TotalWeightEntries::<Test>::get(), 3 + 1 + 1);
 		assert_eq!(bittensor_events().last(), Some(&Event::WeightsSet { uid: 0, entries: 3 }));
 	});
