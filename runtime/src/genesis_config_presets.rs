@@ -3,7 +3,9 @@
 //! Served through `GenesisBuilder`; the node's `--dev` and `--chain local` and
 //! `export-chain-spec` build their chain specs from these.
 
-use crate::{AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{AccountId, Balance, BalancesConfig, BittensorConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use pallet_bittensor::InflationMode;
+use sp_runtime::Perbill;
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -15,11 +17,35 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 /// What each endowed dev account holds at genesis: one million TAO.
 pub const ENDOWMENT: Balance = 1_000_000 * UNIT;
 
+/// tau in the presets: one TAO minted per block.
+pub const PRESET_TAU: Balance = UNIT;
+/// epsilon in the presets: a row may move 0.1 (L2) per block.
+pub const PRESET_MAX_WEIGHT_CHANGE: Perbill = Perbill::from_percent(10);
+
+/// The neurons of the `development` preset: Alice, Bob, Charlie and Dave with 4,000, 3,000,
+/// 2,000 and 1,000 TAO of stake (uids 0 to 3), and rows that weight each other.
+fn dev_neurons() -> (Vec<(AccountId, Balance)>, Vec<(u32, Vec<(u32, u32)>)>) {
+	let neurons = vec![
+		(Sr25519Keyring::Alice.to_account_id(), 4_000 * UNIT),
+		(Sr25519Keyring::Bob.to_account_id(), 3_000 * UNIT),
+		(Sr25519Keyring::Charlie.to_account_id(), 2_000 * UNIT),
+		(Sr25519Keyring::Dave.to_account_id(), 1_000 * UNIT),
+	];
+	let weights = vec![
+		(0, vec![(0, 50), (1, 30), (2, 20)]),
+		(1, vec![(0, 40), (1, 60)]),
+		(2, vec![(2, 50), (3, 50)]),
+		(3, vec![(0, 30), (3, 70)]),
+	];
+	(neurons, weights)
+}
+
 /// The genesis state shared by all presets.
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
+	neurons: (Vec<(AccountId, Balance)>, Vec<(u32, Vec<(u32, u32)>)>),
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -32,6 +58,13 @@ fn testnet_genesis(
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		bittensor: BittensorConfig {
+			max_weight_change: PRESET_MAX_WEIGHT_CHANGE,
+			inflation_per_block: PRESET_TAU,
+			inflation_mode: InflationMode::Fixed,
+			neurons: neurons.0,
+			weights: neurons.1,
+		},
 	})
 }
 
@@ -45,21 +78,27 @@ fn dev_accounts() -> Vec<AccountId> {
 	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
 }
 
-/// The `development` preset: Alice is the only validator and the sudo key.
+/// The `development` preset: Alice is the only validator and the sudo key; Alice, Bob,
+/// Charlie and Dave are neurons (see [`dev_neurons`]).
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		dev_neurons(),
 	)
 }
 
-/// The `local_testnet` preset: Alice and Bob validate; Alice is the sudo key.
+/// The `local_testnet` preset: Alice and Bob validate; Alice is the sudo key; no neurons yet.
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
-		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice), authority_keys(Sr25519Keyring::Bob, Ed25519Keyring::Bob)],
+		vec![
+			authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority_keys(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		],
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		(vec![], vec![]),
 	)
 }
 

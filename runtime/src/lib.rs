@@ -15,6 +15,8 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 extern crate alloc;
 
 pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 
@@ -194,4 +196,8 @@ mod runtime {
 	/// The admin origin.
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	/// The BitTensor mechanism: stake, weights, ranking, inflation.
+	#[runtime::pallet_index(7)]
+	pub type Bittensor = pallet_bittensor;
 }

@@ -19,7 +19,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
+	System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, UNIT, VERSION,
 };
 
 /// Share of the block that normal (user) transactions may fill.
@@ -122,4 +122,46 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+/// The most neurons at once. Chosen with the benchmarked block step: the worst case,
+/// `MaxNeurons` neurons with `MaxWeightsPerRow` entries each, must fit within 25% of the block's
+/// maximum weight (checked by `tests::block_step_fits_a_quarter_of_the_block`).
+pub const MAX_NEURONS: u32 = 256;
+/// The most entries in one weight row.
+pub const MAX_WEIGHTS_PER_ROW: u32 = 64;
+
+impl pallet_bittensor::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxNeurons = ConstU32<MAX_NEURONS>;
+	type MaxWeightsPerRow = ConstU32<MAX_WEIGHTS_PER_ROW>;
+	/// One TAO: pays for a neuron's storage (its record, row and start-of-block row).
+	type RegistrationDeposit = ConstU128<UNIT>;
+	/// Transaction fees are burned, so issuance is not the pallet's alone.
+	type IssuanceIsClosed = ConstBool<false>;
+	type WeightInfo = pallet_bittensor::weights::SubstrateWeight<Runtime>;
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use frame_support::traits::Get;
+	use pallet_bittensor::WeightInfo;
+
+	#[test]
+	fn block_step_fits_a_quarter_of_the_block() {
+		let max = RuntimeBlockWeights::get().max_block;
+		let worst = <Runtime as pallet_bittensor::Config>::WeightInfo::block_step(
+			MAX_NEURONS,
+			MAX_NEURONS * MAX_WEIGHTS_PER_ROW,
+		);
+		assert!(
+			worst.ref_time() <= max.ref_time() / 4,
+			"block step at the bounds takes {} of {} ps",
+			worst.ref_time(),
+			max.ref_time()
+		);
+	}
 }
