@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: sets up the build environment, builds the workspace, checks the committed
-# chain specs against the node, runs the unit tests, then the end-to-end tests that start the
-# real node binary. Prints each stage's wall time.
+# chain specs against the node, runs the unit tests, the pallet's benchmark tests, then the
+# end-to-end tests that start the real node binary. Prints each stage's wall time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -29,11 +29,17 @@ trap summary EXIT
 setup() { . scripts/setup.sh; }
 build() { cargo build --release --locked --workspace; }
 specs() { scripts/chain-specs.sh --check; }
-unit() { cargo test --release --locked --workspace --lib --bins; }
+unit() { cargo test --release --locked --workspace --lib; }
+# The pallet's benchmarks (as tests against the mock) and try_state, with the features the
+# node build leaves out; only the pallet's own dependencies are built with them.
+pallet_features() {
+	cargo test --release --locked -p pallet-bittensor --lib --features runtime-benchmarks,try-runtime
+}
 e2e() { cargo test --release --locked --workspace --test '*' -- --test-threads 2; }
 
 stage setup setup
 stage build build
 stage chain-specs specs
 stage unit-tests unit
+stage pallet-benchmarks pallet_features
 stage e2e-tests e2e

@@ -18,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bittensor;
 pub mod dev;
 mod error;
 pub mod rpc;
@@ -208,7 +209,7 @@ impl Client {
 		value.decode().map_err(Error::decode)
 	}
 
-	async fn at(
+	pub(crate) async fn at(
 		&self,
 		at: Option<Hash>,
 	) -> Result<

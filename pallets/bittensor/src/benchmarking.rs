@@ -1,4 +1,6 @@
 //! Benchmarks of every call and of the block step (`frame_benchmarking::v2`).
+//!
+//! They make their own neurons and work with the uids they got, so they run on any genesis.
 
 use super::*;
 use crate::{impls::to_row, math, pallet::*};
@@ -9,6 +11,8 @@ use frame_system::RawOrigin;
 use sp_arithmetic::Perbill;
 
 const SEED: u32 = 0;
+/// The stake each benchmark neuron starts with: 1,000 TAO.
+const STAKE: u128 = 1_000_000_000_000_000;
 
 /// An account with plenty of free balance.
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
@@ -18,16 +22,26 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	who
 }
 
-/// Registers `count` funded neurons with stake; returns their accounts in uid order.
-fn neurons<T: Config>(count: u32) -> Vec<T::AccountId> {
+/// Registers `count` funded, staked neurons; returns their accounts and uids.
+fn neurons<T: Config>(count: u32) -> Vec<(T::AccountId, Uid)> {
 	(0..count)
-		.map(|i| {
+		.filter_map(|i| {
 			let who = funded::<T>("neuron", i);
-			let _ = Pallet::<T>::do_register(who.clone());
-			let _ = Pallet::<T>::do_add_stake(who.clone(), 1_000_000_000_000_000u128);
-			who
+			let uid = Pallet::<T>::do_register(who.clone()).ok()?;
+			let _ = Pallet::<T>::do_add_stake(who.clone(), STAKE);
+			Some((who, uid))
 		})
 		.collect()
+}
+
+/// One neuron to call with.
+fn caller<T: Config>() -> (T::AccountId, Uid) {
+	neurons::<T>(1).pop().unwrap_or_else(|| (funded::<T>("caller", 0), 0))
+}
+
+/// Room left under `MaxNeurons`.
+fn room<T: Config>() -> u32 {
+	T::MaxNeurons::get().saturating_sub(Neurons::<T>::count())
 }
 
 #[benchmarks]
@@ -36,7 +50,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn register() {
-		neurons::<T>(T::MaxNeurons::get().saturating_sub(1));
+		neurons::<T>(room::<T>().saturating_sub(1));
 		let caller = funded::<T>("caller", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
@@ -46,9 +60,9 @@ mod benchmarks {
 	#[benchmark]
 	fn unregister() {
 		// The caller has stake, a full row and a start-of-block row to drop.
-		let all = neurons::<T>(T::MaxWeightsPerRow::get());
-		let caller = all.first().cloned().unwrap_or_else(|| funded::<T>("caller", 0));
-		let scores: Vec<(Uid, u32)> = (0..T::MaxWeightsPerRow::get()).map(|j| (j, 1)).collect();
+		let all = neurons::<T>(T::MaxWeightsPerRow::get().min(room::<T>()));
+		let (caller, _) = all.first().cloned().unwrap_or_else(|| (funded::<T>("caller", 0), 0));
+		let scores: Vec<(Uid, u32)> = all.iter().map(|(_, uid)| (*uid, 1)).collect();
 		MaxWeightChange::<T>::put(Perbill::one());
 		let _ = Pallet::<T>::do_set_weights(caller.clone(), scores);
 		#[extrinsic_call]
@@ -58,30 +72,31 @@ mod benchmarks {
 
 	#[benchmark]
 	fn add_stake() {
-		let caller = neurons::<T>(1).remove(0);
+		let (caller, uid) = caller::<T>();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller.clone()), 1_000_000_000_000u128);
-		assert_eq!(Neurons::<T>::get(0).map(|n| n.stake), Some(1_000_000_000_000_000 + 1_000_000_000_000));
+		_(RawOrigin::Signed(caller), 1_000_000_000_000u128);
+		assert_eq!(Neurons::<T>::get(uid).map(|n| n.stake), Some(STAKE + 1_000_000_000_000));
 	}
 
 	#[benchmark]
 	fn remove_stake() {
-		let caller = neurons::<T>(1).remove(0);
+		let (caller, uid) = caller::<T>();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller.clone()), 1_000_000_000_000u128);
-		assert_eq!(Neurons::<T>::get(0).map(|n| n.stake), Some(1_000_000_000_000_000 - 1_000_000_000_000));
+		_(RawOrigin::Signed(caller), 1_000_000_000_000u128);
+		assert_eq!(Neurons::<T>::get(uid).map(|n| n.stake), Some(STAKE - 1_000_000_000_000));
 	}
 
 	/// `w` entries; the first `set_weights` of the block (it also stores the start row).
 	#[benchmark]
 	fn set_weights(w: Linear<1, { T::MaxWeightsPerRow::get() }>) {
-		let all = neurons::<T>(w);
-		let caller = all.first().cloned().unwrap_or_else(|| funded::<T>("caller", 0));
+		let all = neurons::<T>(w.min(room::<T>()));
+		let (caller, uid) = all.first().cloned().unwrap_or_else(|| (funded::<T>("caller", 0), 0));
 		MaxWeightChange::<T>::put(Perbill::one());
-		let scores: Vec<(Uid, u32)> = (0..w).map(|j| (j, j.saturating_add(1))).collect();
+		// Uniform over the row: from {(uid, 1)} that is an L2 move of sqrt(1 - 1/w) < 1.
+		let scores: Vec<(Uid, u32)> = all.iter().map(|(_, j)| (*j, 1)).collect();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), scores);
-		assert_eq!(Weights::<T>::get(0).map(|r| r.len() as u32), Some(w));
+		assert_eq!(Weights::<T>::get(uid).map(|r| r.len() as u32), Some(w));
 	}
 
 	#[benchmark]
@@ -100,34 +115,38 @@ mod benchmarks {
 		assert_eq!(InflationPerBlock::<T>::get(), 1_000_000_000_000u128);
 	}
 
-	/// `n` neurons, all staked, holding `e` weight entries in all (at least one and at most
-	/// `MaxWeightsPerRow` a row), every row also pointing at a neuron that left in this block
-	/// (so every row is rewritten: the worst case), adaptive tau on.
+	/// `n` neurons, all staked, holding about `e` weight entries in all (at least one and at
+	/// most `MaxWeightsPerRow` a row). Every row also points at a uid that is not registered
+	/// (a neuron that left), so every row is rewritten: the worst case. Adaptive tau on.
 	#[benchmark]
 	fn block_step(
 		n: Linear<1, { T::MaxNeurons::get() }>,
 		e: Linear<1, { T::MaxNeurons::get().saturating_mul(T::MaxWeightsPerRow::get()) }>,
 	) {
 		let max_row = T::MaxWeightsPerRow::get();
-		// One extra neuron that every row points at, and that leaves before the step.
-		let all = neurons::<T>(n.saturating_add(1));
-		let leaver = all.last().cloned().unwrap_or_else(|| funded::<T>("caller", 0));
-		let per_row_total = e.clamp(n, n.saturating_mul(max_row));
-		for i in 0..n {
-			// Spread the entries evenly; each row leaves one slot for the leaver.
-			let extra = u32::from(i < per_row_total % n);
-			let k = (per_row_total / n).saturating_add(extra).clamp(1, max_row);
-			let mut scores: Vec<(Uid, u32)> =
-				(0..k.saturating_sub(1)).map(|t| ((i.saturating_add(t)) % n, t.saturating_add(1))).collect();
-			scores.push((n, 1));
-			scores.sort_unstable_by_key(|(j, _)| *j);
-			scores.dedup_by_key(|(j, _)| *j);
-			let row = math::normalize(&scores).unwrap_or_else(|_| math::self_row(i));
-			let old = Weights::<T>::get(i).map(|r| r.len() as u64).unwrap_or(0);
-			TotalWeightEntries::<T>::mutate(|t| *t = t.saturating_sub(old).saturating_add(row.len() as u64));
-			Weights::<T>::insert(i, to_row::<T>(i, &row));
+		let all = neurons::<T>(n.min(room::<T>()));
+		let uids: Vec<Uid> = all.iter().map(|(_, uid)| *uid).collect();
+		let count = u32::try_from(uids.len()).unwrap_or(1).max(1);
+		// A uid above every registered one, never registered.
+		let departed = NextUid::<T>::get();
+		let total = e.clamp(count, count.saturating_mul(max_row));
+		for (i, own) in (0u32..).zip(uids.iter().copied()) {
+			let extra = u32::from(i < total.checked_rem(count).unwrap_or(0));
+			let k = total.checked_div(count).unwrap_or(0).saturating_add(extra).clamp(1, max_row);
+			let mut scores: Vec<(Uid, u32)> = (0..k.saturating_sub(1))
+				.filter_map(|t| {
+					let at = i.saturating_add(t).checked_rem(count)?;
+					Some((*uids.get(at as usize)?, t.saturating_add(1)))
+				})
+				.collect();
+			scores.push((departed, 1));
+			let row = math::normalize(&scores).unwrap_or_else(|_| math::self_row(own));
+			let old = Weights::<T>::get(own).map(|r| r.len()).unwrap_or(0);
+			TotalWeightEntries::<T>::mutate(|t| {
+				*t = t.saturating_sub(old as u64).saturating_add(row.len() as u64)
+			});
+			Weights::<T>::insert(own, to_row::<T>(own, &row));
 		}
-		let _ = Pallet::<T>::do_unregister(leaver);
 		InflationPerBlock::<T>::put(1_000_000_000_000u128);
 		Inflation::<T>::put(InflationMode::Adaptive {
 			target: Perbill::from_percent(50),
@@ -138,7 +157,8 @@ mod benchmarks {
 		{
 			Pallet::<T>::block_step();
 		}
-		assert_eq!(Ranks::<T>::get().len() as u32, n);
+		assert_eq!(Ranks::<T>::get().len(), Neurons::<T>::count() as usize);
+		assert!(uids.iter().all(|u| Weights::<T>::get(u).is_some_and(|r| r.iter().all(|(j, _)| *j != departed))));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::default().build(), crate::mock::Test);

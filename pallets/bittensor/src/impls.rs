@@ -119,10 +119,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_add_stake(who: T::AccountId, amount: u128) -> DispatchResult {
+	/// The uid and record of `who` for a stake change of `amount`.
+	fn staker(who: &T::AccountId, amount: u128) -> Result<(Uid, Neuron<T::AccountId>), DispatchError> {
 		ensure!(amount > 0, Error::<T>::ZeroAmount);
-		let uid = Uids::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-		let mut neuron = Neurons::<T>::get(uid).ok_or(Error::<T>::NotRegistered)?;
+		let uid = Uids::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+		let neuron = Neurons::<T>::get(uid).ok_or(Error::<T>::NotRegistered)?;
+		Ok((uid, neuron))
+	}
+
+	pub(crate) fn do_add_stake(who: T::AccountId, amount: u128) -> DispatchResult {
+		let (uid, mut neuron) = Self::staker(&who, amount)?;
 		let stake = neuron.stake.checked_add(amount).ok_or(Error::<T>::Overflow)?;
 		let reason = HoldReason::Stake.into();
 		T::Currency::ensure_can_hold(&reason, &who, amount)
@@ -136,9 +142,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_remove_stake(who: T::AccountId, amount: u128) -> DispatchResult {
-		ensure!(amount > 0, Error::<T>::ZeroAmount);
-		let uid = Uids::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-		let mut neuron = Neurons::<T>::get(uid).ok_or(Error::<T>::NotRegistered)?;
+		let (uid, mut neuron) = Self::staker(&who, amount)?;
 		let stake = neuron.stake.checked_sub(amount).ok_or(Error::<T>::InsufficientStake)?;
 
 		T::Currency::release(&HoldReason::Stake.into(), &who, amount, Precision::Exact)?;

@@ -127,7 +127,7 @@ impl pallet_sudo::Config for Runtime {
 /// The most neurons at once. Chosen with the benchmarked block step: the worst case,
 /// `MaxNeurons` neurons with `MaxWeightsPerRow` entries each, must fit within 25% of the block's
 /// maximum weight (checked by `tests::block_step_fits_a_quarter_of_the_block`).
-pub const MAX_NEURONS: u32 = 256;
+pub const MAX_NEURONS: u32 = 1024;
 /// The most entries in one weight row.
 pub const MAX_WEIGHTS_PER_ROW: u32 = 64;
 

@@ -69,6 +69,15 @@ fn minted_total_lies_between_tau_and_tau_sqrt_n() {
 		});
 }
 
+/// Adaptive tau steering to a sparsity of 50% with a gain of 10%, capped at `max`.
+fn adaptive(max: u128) -> InflationMode {
+	InflationMode::Adaptive {
+		target: Perbill::from_percent(50),
+		gain: Perbill::from_percent(10),
+		max,
+	}
+}
+
 #[test]
 fn adaptive_tau_falls_when_the_network_is_disconnected() {
 	// Full self-weight: sparsity 1 > target 0.5, so tau falls by gain * max * 0.5 a block.
@@ -76,11 +85,7 @@ fn adaptive_tau_falls_when_the_network_is_disconnected() {
 	ExtBuilder::default()
 		.neurons(vec![(1, UNIT), (2, UNIT)])
 		.tau(max)
-		.mode(InflationMode::Adaptive {
-			target: Perbill::from_percent(50),
-			gain: Perbill::from_percent(10),
-			max,
-		})
+		.mode(adaptive(max))
 		.build_and_execute(|| {
 			next_block();
 			assert_eq!(InflationPerBlock::<Test>::get(), max - max / 20);
@@ -96,11 +101,7 @@ fn adaptive_tau_rises_when_the_network_is_connected() {
 		.neurons(vec![(1, UNIT), (2, UNIT)])
 		.weights(vec![(0, vec![(1, 1)]), (1, vec![(0, 1)])])
 		.tau(0)
-		.mode(InflationMode::Adaptive {
-			target: Perbill::from_percent(50),
-			gain: Perbill::from_percent(10),
-			max,
-		})
+		.mode(adaptive(max))
 		.build_and_execute(|| {
 			// Sparsity 0 < 0.5: +gain * max * 0.5 per block, from tau = 0.
 			next_block();

@@ -1,0 +1,162 @@
+//! `bittensor-cli`: register, stake, set weights and read ranks and stakes on a BitTensor
+//! chain, signing with a dev key.
+//!
+//! ```text
+//! bittensor-cli --signer bob register
+//! bittensor-cli --signer bob add-stake 250
+//! bittensor-cli --signer bob set-weights 0:1 4:3
+//! bittensor-cli neurons
+//! ```
+
+use bittensor_client::{
+	bittensor::{self, format_tao, parse_tao},
+	dev, Client, Error,
+};
+use clap::{Parser, Subcommand};
+
+/// Talk to a BitTensor chain node.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+	/// The node's WebSocket RPC endpoint.
+	#[arg(long, default_value = "ws://127.0.0.1:9944", global = true)]
+	url: String,
+	/// The dev account that signs (alice, bob, charlie, dave, eve, ferdie).
+	#[arg(long, default_value = "alice", global = true)]
+	signer: String,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Register the signer as a neuron (holds the registration deposit).
+	Register,
+	/// Unregister the signer's neuron (releases its stake and deposit).
+	Unregister,
+	/// Put TAO of the signer's free balance on hold as stake.
+	AddStake {
+		/// Amount in TAO, e.g. `250` or `0.5`.
+		amount: String,
+	},
+	/// Release TAO of the signer's stake.
+	RemoveStake {
+		/// Amount in TAO.
+		amount: String,
+	},
+	/// Set the signer's weight row from raw scores, `uid:score` each (normalized on chain).
+	SetWeights {
+		/// Entries `uid:score`, e.g. `0:1 4:3`.
+		#[arg(required = true)]
+		entries: Vec<String>,
+	},
+	/// Set the pallet's parameters, signed by the sudo key (Alice on dev chains).
+	SudoSetParams {
+		/// epsilon, the per-block L2 bound on a row's change, as a fraction (e.g. `0.1`).
+		#[arg(long)]
+		epsilon: Option<f64>,
+		/// tau, TAO minted per block.
+		#[arg(long)]
+		tau: Option<String>,
+	},
+	/// Every neuron: uid, account, stake and last rank.
+	Neurons,
+	/// One neuron's row of weights.
+	Weights {
+		/// The neuron's uid.
+		uid: u32,
+	},
+	/// The ranking of the last block.
+	Ranks,
+	/// The pallet's parameters.
+	Params,
+}
+
+fn parse_entry(s: &str) -> Result<(u32, u32), String> {
+	let (uid, score) = s.split_once(':').ok_or_else(|| format!("`{s}` is not `uid:score`"))?;
+	Ok((
+		uid.parse().map_err(|e| format!("uid in `{s}`: {e}"))?,
+		score.parse().map_err(|e| format!("score in `{s}`: {e}"))?,
+	))
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+	let client = Client::connect(&cli.url).await?;
+	let signer = || dev::signer(&cli.signer);
+	let report = |what: &str, inc: bittensor_client::Included| {
+		println!("{what}: in block {:?}", inc.block_hash);
+	};
+	match cli.command {
+		Command::Register => report("registered", client.submit(&bittensor::register(), &signer()?).await?),
+		Command::Unregister =>
+			report("unregistered", client.submit(&bittensor::unregister(), &signer()?).await?),
+		Command::AddStake { amount } => {
+			let amount = parse_tao(&amount)?;
+			report("stake added", client.submit(&bittensor::add_stake(amount), &signer()?).await?)
+		},
+		Command::RemoveStake { amount } => {
+			let amount = parse_tao(&amount)?;
+			report("stake removed", client.submit(&bittensor::remove_stake(amount), &signer()?).await?)
+		},
+		Command::SetWeights { entries } => {
+			let entries = entries.iter().map(|e| parse_entry(e)).collect::<Result<Vec<_>, _>>()?;
+			report("weights set", client.submit(&bittensor::set_weights(entries), &signer()?).await?)
+		},
+		Command::SudoSetParams { epsilon, tau } => {
+			let epsilon = match epsilon {
+				Some(e) if (0.0..=1.0).contains(&e) => Some((e * 1e9).round() as u32),
+				Some(e) => return Err(format!("epsilon {e} is not in [0, 1]").into()),
+				None => None,
+			};
+			let tau = tau.map(|t| parse_tao(&t)).transpose()?;
+			let call = bittensor::sudo_set_params(epsilon, tau, None);
+			report("parameters set", client.submit(&call, &signer()?).await?)
+		},
+		Command::Neurons => {
+			let ranks = client.ranks(None).await?;
+			println!("{:>5}  {:<48}  {:>24}  {:>24}", "uid", "account", "stake (TAO)", "rank (TAO)");
+			for n in client.neurons(None).await? {
+				let rank = ranks.iter().find(|(u, _)| *u == n.uid).map(|(_, r)| *r).unwrap_or(0);
+				println!(
+					"{:>5}  {:<48}  {:>24}  {:>24}",
+					n.uid,
+					n.account.to_string(),
+					format_tao(n.stake),
+					format_tao(rank)
+				);
+			}
+		},
+		Command::Weights { uid } => match client.weights(uid, None).await? {
+			Some(row) =>
+				for (j, parts) in row {
+					println!("{j:>5}  {}.{:09}", parts / bittensor::ONE_PARTS, parts % bittensor::ONE_PARTS);
+				},
+			None => return Err(Error::Missing(format!("neuron {uid}")).into()),
+		},
+		Command::Ranks =>
+			for (uid, r) in client.ranks(None).await? {
+				println!("{uid:>5}  {}", format_tao(r));
+			},
+		Command::Params => {
+			let p = client.params(None).await?;
+			println!("max_weight_change  0.{:09}", p.max_weight_change);
+			println!("inflation_per_block  {} TAO", format_tao(p.inflation_per_block));
+			match p.adaptive {
+				None => println!("inflation_mode  fixed"),
+				Some((t, g, m)) => println!(
+					"inflation_mode  adaptive (target 0.{t:09}, gain 0.{g:09}, max {} TAO)",
+					format_tao(m)
+				),
+			}
+		},
+	}
+	Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+	if let Err(e) = run(Cli::parse()).await {
+		eprintln!("error: {e}");
+		std::process::exit(1);
+	}
+}

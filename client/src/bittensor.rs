@@ -1,0 +1,236 @@
+//! The BitTensor pallet from the client side: its calls and its storage, typed.
+
+use crate::{AccountId, Client, Error, Hash};
+use subxt::{
+	dynamic::{self, Value},
+	ext::scale_decode,
+	transactions::DynamicPayload,
+};
+
+/// Parts of one: weights are stored as `Perbill` parts (one is `1_000_000_000`).
+pub const ONE_PARTS: u32 = 1_000_000_000;
+
+/// A registered neuron as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeuronInfo {
+	/// Its uid.
+	pub uid: u32,
+	/// Its account.
+	pub account: AccountId,
+	/// Its stake `s_i`, base units.
+	pub stake: u128,
+	/// Its registration deposit, base units.
+	pub deposit: u128,
+}
+
+/// The pallet's parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Params {
+	/// epsilon, in parts of one.
+	pub max_weight_change: u32,
+	/// tau, base units per block.
+	pub inflation_per_block: u128,
+	/// `None` for fixed tau, else `(target parts, gain parts, max)`.
+	pub adaptive: Option<(u32, u32, u128)>,
+}
+
+#[derive(scale_decode::DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+struct Neuron {
+	account: AccountId,
+	stake: u128,
+	deposit: u128,
+}
+
+#[derive(scale_decode::DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+struct Parts(u32);
+
+#[derive(scale_decode::DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+enum Mode {
+	Fixed,
+	Adaptive { target: Parts, gain: Parts, max: u128 },
+}
+
+/// `Bittensor.register()`.
+pub fn register() -> DynamicPayload<()> {
+	dynamic::transaction("Bittensor", "register", ())
+}
+
+/// `Bittensor.unregister()`.
+pub fn unregister() -> DynamicPayload<()> {
+	dynamic::transaction("Bittensor", "unregister", ())
+}
+
+/// `Bittensor.add_stake(amount)`, base units.
+pub fn add_stake(amount: u128) -> DynamicPayload<(u128,)> {
+	dynamic::transaction("Bittensor", "add_stake", (amount,))
+}
+
+/// `Bittensor.remove_stake(amount)`, base units.
+pub fn remove_stake(amount: u128) -> DynamicPayload<(u128,)> {
+	dynamic::transaction("Bittensor", "remove_stake", (amount,))
+}
+
+/// `Bittensor.set_weights(weights)`: raw scores `(uid, score)`.
+pub fn set_weights(weights: Vec<(u32, u32)>) -> DynamicPayload<(Vec<(u32, u32)>,)> {
+	dynamic::transaction("Bittensor", "set_weights", (weights,))
+}
+
+/// `Sudo.sudo(Bittensor.set_params(..))`: `None` leaves a parameter as it is.
+pub fn sudo_set_params(
+	max_weight_change: Option<u32>,
+	inflation_per_block: Option<u128>,
+	adaptive: Option<Option<(u32, u32, u128)>>,
+) -> DynamicPayload<(Value,)> {
+	let opt = |v: Option<Value>| match v {
+		Some(v) => Value::unnamed_variant("Some", [v]),
+		None => Value::unnamed_variant("None", []),
+	};
+	let perbill = |p: u32| Value::unnamed_composite([Value::u128(u128::from(p))]);
+	let mode = adaptive.map(|a| match a {
+		None => Value::named_variant::<_, String, _>("Fixed", []),
+		Some((target, gain, max)) => Value::named_variant(
+			"Adaptive",
+			[
+				("target", perbill(target)),
+				("gain", perbill(gain)),
+				("max", Value::u128(max)),
+			],
+		),
+	});
+	let call = Value::unnamed_variant(
+		"Bittensor",
+		[Value::named_variant(
+			"set_params",
+			[
+				("max_weight_change", opt(max_weight_change.map(perbill))),
+				("inflation_per_block", opt(inflation_per_block.map(Value::u128))),
+				("inflation_mode", opt(mode)),
+			],
+		)],
+	);
+	dynamic::transaction("Sudo", "sudo", (call,))
+}
+
+impl Client {
+	/// Every registered neuron at `at` (best block when `None`), sorted by uid.
+	pub async fn neurons(&self, at: Option<Hash>) -> Result<Vec<NeuronInfo>, Error> {
+		let at = self.at(at).await?;
+		let address = dynamic::storage::<(u32,), Neuron>("Bittensor", "Neurons");
+		let mut entries = at.storage().iter(address, ()).await.map_err(Error::subxt)?;
+		let mut out = Vec::new();
+		while let Some(entry) = entries.next().await {
+			let entry = entry.map_err(Error::subxt)?;
+			let (uid,) = entry.key().map_err(Error::decode)?.decode().map_err(Error::decode)?;
+			let n = entry.value().decode().map_err(Error::decode)?;
+			out.push(NeuronInfo { uid, account: n.account, stake: n.stake, deposit: n.deposit });
+		}
+		out.sort_by_key(|n| n.uid);
+		Ok(out)
+	}
+
+	/// Neuron `uid` at `at`, if registered.
+	pub async fn neuron(&self, uid: u32, at: Option<Hash>) -> Result<Option<NeuronInfo>, Error> {
+		let at = self.at(at).await?;
+		let address = dynamic::storage::<(u32,), Neuron>("Bittensor", "Neurons");
+		let value = at.storage().try_fetch(address, (uid,)).await.map_err(Error::subxt)?;
+		Ok(match value {
+			Some(v) => {
+				let n = v.decode().map_err(Error::decode)?;
+				Some(NeuronInfo { uid, account: n.account, stake: n.stake, deposit: n.deposit })
+			},
+			None => None,
+		})
+	}
+
+	/// The uid of `who` at `at`, if registered.
+	pub async fn uid_of(&self, who: &AccountId, at: Option<Hash>) -> Result<Option<u32>, Error> {
+		let at = self.at(at).await?;
+		let address = dynamic::storage::<(AccountId,), u32>("Bittensor", "Uids");
+		match at.storage().try_fetch(address, (who.clone(),)).await.map_err(Error::subxt)? {
+			Some(v) => Ok(Some(v.decode().map_err(Error::decode)?)),
+			None => Ok(None),
+		}
+	}
+
+	/// The ranking of the last block step at `at`: `(uid, R_uid)` in base units.
+	pub async fn ranks(&self, at: Option<Hash>) -> Result<Vec<(u32, u128)>, Error> {
+		let at = self.at(at).await?;
+		let address = dynamic::storage::<(), Vec<(u32, u128)>>("Bittensor", "Ranks");
+		let value = at.storage().fetch(address, ()).await.map_err(Error::subxt)?;
+		value.decode().map_err(Error::decode)
+	}
+
+	/// Row `uid` of `W` at `at`: `(uid, parts)`, parts summing to [`ONE_PARTS`].
+	pub async fn weights(&self, uid: u32, at: Option<Hash>) -> Result<Option<Vec<(u32, u32)>>, Error> {
+		let at = self.at(at).await?;
+		let address = dynamic::storage::<(u32,), Vec<(u32, Parts)>>("Bittensor", "Weights");
+		match at.storage().try_fetch(address, (uid,)).await.map_err(Error::subxt)? {
+			Some(v) => Ok(Some(
+				v.decode().map_err(Error::decode)?.into_iter().map(|(j, p)| (j, p.0)).collect(),
+			)),
+			None => Ok(None),
+		}
+	}
+
+	/// The pallet's parameters at `at`.
+	pub async fn params(&self, at: Option<Hash>) -> Result<Params, Error> {
+		let at = self.at(at).await?;
+		let eps = dynamic::storage::<(), Parts>("Bittensor", "MaxWeightChange");
+		let tau = dynamic::storage::<(), u128>("Bittensor", "InflationPerBlock");
+		let mode = dynamic::storage::<(), Mode>("Bittensor", "Inflation");
+		let storage = at.storage();
+		let eps = storage.fetch(eps, ()).await.map_err(Error::subxt)?.decode().map_err(Error::decode)?;
+		let tau = storage.fetch(tau, ()).await.map_err(Error::subxt)?.decode().map_err(Error::decode)?;
+		let mode = storage.fetch(mode, ()).await.map_err(Error::subxt)?.decode().map_err(Error::decode)?;
+		Ok(Params {
+			max_weight_change: eps.0,
+			inflation_per_block: tau,
+			adaptive: match mode {
+				Mode::Fixed => None,
+				Mode::Adaptive { target, gain, max } => Some((target.0, gain.0, max)),
+			},
+		})
+	}
+}
+
+/// Formats base units as TAO with 12 decimals, e.g. `1234.500000000000`.
+pub fn format_tao(amount: u128) -> String {
+	format!("{}.{:012}", amount / 1_000_000_000_000, amount % 1_000_000_000_000)
+}
+
+/// Parses a TAO amount (`"12"`, `"0.5"`, `"1234.000000000001"`) into base units.
+pub fn parse_tao(s: &str) -> Result<u128, String> {
+	let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+	if frac.len() > 12 || whole.is_empty() && frac.is_empty() {
+		return Err(format!("`{s}` is not a TAO amount with at most 12 decimals"));
+	}
+	let digits = |d: &str| d.chars().all(|c| c.is_ascii_digit());
+	if !digits(whole) || !digits(frac) {
+		return Err(format!("`{s}` is not a TAO amount"));
+	}
+	let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|e| format!("`{s}`: {e}"))? };
+	let frac: u128 = format!("{frac:0<12}").parse().map_err(|e| format!("`{s}`: {e}"))?;
+	whole
+		.checked_mul(1_000_000_000_000)
+		.and_then(|w| w.checked_add(frac))
+		.ok_or_else(|| format!("`{s}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn tao_amounts_round_trip() {
+		assert_eq!(parse_tao("1").unwrap(), 1_000_000_000_000);
+		assert_eq!(parse_tao("0.5").unwrap(), 500_000_000_000);
+		assert_eq!(parse_tao("12.000000000001").unwrap(), 12_000_000_000_001);
+		assert_eq!(format_tao(12_000_000_000_001), "12.000000000001");
+		assert!(parse_tao("1.0000000000001").is_err());
+		assert!(parse_tao("-1").is_err());
+		assert!(parse_tao("").is_err());
+	}
+}

@@ -1,0 +1,98 @@
+//! The BitTensor pallet in the real runtime: a fresh dev chain ranks and mints every block,
+//! and signed calls register, stake and set weights.
+
+use std::time::Duration;
+
+use bittensor_e2e::{client, client::bittensor, wait_until, Node, UNIT};
+
+/// Submits `payload` signed by `who`, seals a block, and returns that block's hash.
+async fn submit_and_seal<P: client::subxt::transactions::Payload>(
+	api: &client::Client,
+	payload: &P,
+	who: &str,
+) -> client::Hash {
+	api.submit_no_wait(payload, &client::dev::signer(who).unwrap()).await.unwrap();
+	wait_until("the transaction to be in the pool", Duration::from_secs(10), || async {
+		let pending: Vec<String> = api.call("author_pendingExtrinsics", vec![]).await.ok()?;
+		(!pending.is_empty()).then_some(())
+	})
+	.await;
+	api.create_block(false, true).await.unwrap().hash
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dev_chain_ranks_and_mints_every_block() {
+	// Given a fresh dev chain (manual sealing) with the preset's four neurons.
+	let dir = tempfile::tempdir().unwrap();
+	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
+	let api = node.client().await;
+	let b1 = api.create_block(true, true).await.unwrap().hash;
+	let before = api.neurons(Some(b1)).await.unwrap();
+	assert_eq!(before.len(), 4, "Alice, Bob, Charlie and Dave are neurons at genesis");
+	let tau = api.params(Some(b1)).await.unwrap().inflation_per_block;
+	assert_eq!(tau, UNIT);
+	let issuance_before = api.total_issuance(Some(b1)).await.unwrap();
+
+	// When an empty block is made,
+	let b2 = api.create_block(true, true).await.unwrap().hash;
+
+	// then its ranking is eq. 5 on the stakes and rows at its parent,
+	let n = before.len() as f64;
+	let mut expected = vec![0f64; before.len()];
+	for neuron in &before {
+		for (j, parts) in api.weights(neuron.uid, Some(b1)).await.unwrap().unwrap() {
+			expected[j as usize] += neuron.stake as f64 * (parts as f64 / 1e9) / n;
+		}
+	}
+	let ranks = api.ranks(Some(b2)).await.unwrap();
+	for (uid, r) in &ranks {
+		let e = expected[*uid as usize];
+		assert!((*r as f64 - e).abs() <= n + 1e-9 * e, "R_{uid} = {r}, expected {e}");
+	}
+	// and every stake grew by floor(tau R_j / ||R||), issuance by exactly the sum.
+	let norm = ranks.iter().map(|(_, r)| (*r as f64).powi(2)).sum::<f64>().sqrt();
+	let after = api.neurons(Some(b2)).await.unwrap();
+	let mut minted = 0u128;
+	for (a, b) in after.iter().zip(&before) {
+		let ds = a.stake - b.stake;
+		let r = ranks.iter().find(|(u, _)| *u == a.uid).unwrap().1 as f64;
+		let exact = tau as f64 * r / norm;
+		assert!((ds as f64 - exact).abs() <= 1.0 + 1e-9 * exact, "dS_{} = {ds}, expected {exact}", a.uid);
+		minted += ds;
+	}
+	assert!(minted > 0);
+	assert_eq!(api.total_issuance(Some(b2)).await.unwrap(), issuance_before + minted);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_calls_register_stake_and_set_weights() {
+	// Given a dev chain (manual sealing).
+	let dir = tempfile::tempdir().unwrap();
+	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
+	let api = node.client().await;
+	api.create_block(true, true).await.unwrap();
+	let eve = client::dev::account_id("eve").unwrap();
+
+	// When Eve registers, stakes 500 TAO and weights Alice (uid 0) and herself,
+	let b = submit_and_seal(&api, &bittensor::register(), "eve").await;
+	let uid = wait_until("Eve's uid", Duration::from_secs(10), || async {
+		api.uid_of(&eve, Some(b)).await.ok().flatten()
+	})
+	.await;
+	assert_eq!(uid, 4, "uids 0 to 3 are the preset's");
+	let b = submit_and_seal(&api, &bittensor::add_stake(500 * UNIT), "eve").await;
+	assert_eq!(api.neuron(uid, Some(b)).await.unwrap().unwrap().stake, 500 * UNIT);
+	// (epsilon is 0.1: from {4: 1} to {0: 0.05, 4: 0.95} is a move of 0.0707)
+	let b = submit_and_seal(&api, &bittensor::set_weights(vec![(0, 1), (uid, 19)]), "eve").await;
+
+	// then her row is stored normalized, and the next blocks rank and pay her.
+	assert_eq!(
+		api.weights(uid, Some(b)).await.unwrap().unwrap(),
+		vec![(0, 50_000_000), (uid, 950_000_000)]
+	);
+	let b = api.create_block(true, true).await.unwrap().hash;
+	let neuron = api.neuron(uid, Some(b)).await.unwrap().unwrap();
+	assert!(neuron.stake > 500 * UNIT, "Eve's stake grows by inflation");
+	let ranks = api.ranks(Some(b)).await.unwrap();
+	assert!(ranks.iter().any(|(u, r)| *u == uid && *r > 0));
+}
