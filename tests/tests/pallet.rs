@@ -81,7 +81,15 @@ async fn signed_calls_register_stake_and_set_weights() {
 	.await;
 	assert_eq!(uid, 4, "uids 0 to 3 are the preset's");
 	let b = submit_and_seal(&api, &bittensor::add_stake(500 * UNIT), "eve").await;
-	assert_eq!(api.neuron(uid, Some(b)).await.unwrap().unwrap().stake, 500 * UNIT);
+	// Her stake at the end of that block: the 500 TAO, plus what that block's step minted onto
+	// it, floor(tau R_eve / ||R||).
+	let stake = api.neuron(uid, Some(b)).await.unwrap().unwrap().stake;
+	let ranks = api.ranks(Some(b)).await.unwrap();
+	let norm = ranks.iter().map(|(_, r)| (*r as f64).powi(2)).sum::<f64>().sqrt();
+	let r_eve = ranks.iter().find(|(u, _)| *u == uid).unwrap().1 as f64;
+	let minted = UNIT as f64 * r_eve / norm;
+	assert!(stake >= 500 * UNIT);
+	assert!(((stake - 500 * UNIT) as f64 - minted).abs() <= 1.0 + 1e-9 * minted);
 	// (epsilon is 0.1: from {4: 1} to {0: 0.05, 4: 0.95} is a move of 0.0707)
 	let b = submit_and_seal(&api, &bittensor::set_weights(vec![(0, 1), (uid, 19)]), "eve").await;
 
