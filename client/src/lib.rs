@@ -98,7 +98,9 @@ impl Included {
 impl Client {
 	/// Connects to a node's WebSocket RPC endpoint (`ws://` is accepted, for local nodes).
 	pub async fn connect(url: &str) -> Result<Self, Error> {
-		let rpc = subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(Error::rpc)?;
+		let rpc = subxt::rpcs::RpcClient::from_insecure_url(url)
+			.await
+			.map_err(|e| Error::Rpc(format!("cannot connect to {url}: {e}")))?;
 		let config = ChainConfig::builder().use_historic_types(false).build();
 		let api = OnlineClient::from_rpc_client_with_config(config, rpc.clone())
 			.await
@@ -134,6 +136,21 @@ impl Client {
 		&self.rpc
 	}
 
+	/// The nonce `who`'s next transaction must carry, counting the ones already in the pool
+	/// (`system_accountNextIndex`), so that transactions can follow each other before the
+	/// previous one is finalized.
+	pub async fn next_nonce(&self, who: &AccountId) -> Result<u64, Error> {
+		self.call("system_accountNextIndex", vec![serde_json::json!(who.to_string())]).await
+	}
+
+	async fn signed_params(
+		&self,
+		signer: &subxt_signer::sr25519::Keypair,
+	) -> Result<subxt::config::DefaultExtrinsicParams<ChainConfig>, Error> {
+		let nonce = self.next_nonce(&signer.public_key().into()).await?;
+		Ok(subxt::config::DefaultExtrinsicParamsBuilder::<ChainConfig>::new().nonce(nonce).build())
+	}
+
 	/// Signs `payload` with `signer`, submits it and waits until it is in a best block. Returns
 	/// its events when it succeeded; [`Error::Dispatch`] with the module error when it failed
 	/// in the block; [`Error::Pool`] when the pool refused or dropped it.
@@ -142,10 +159,11 @@ impl Client {
 		payload: &P,
 		signer: &subxt_signer::sr25519::Keypair,
 	) -> Result<Included, Error> {
+		let params = self.signed_params(signer).await?;
 		let at = self.api.at_current_block().await.map_err(Error::subxt)?;
 		let mut progress = at
 			.transactions()
-			.sign_and_submit_then_watch_default(payload, signer)
+			.sign_and_submit_then_watch(payload, signer, params)
 			.await
 			.map_err(Error::pool)?;
 		while let Some(status) = progress.next().await {
@@ -176,8 +194,9 @@ impl Client {
 		payload: &P,
 		signer: &subxt_signer::sr25519::Keypair,
 	) -> Result<Hash, Error> {
+		let params = self.signed_params(signer).await?;
 		let at = self.api.at_current_block().await.map_err(Error::subxt)?;
-		at.transactions().sign_and_submit_default(payload, signer).await.map_err(Error::pool)
+		at.transactions().sign_and_submit(payload, signer, params).await.map_err(Error::pool)
 	}
 
 	/// The free balance of `who` at block `at` (the best block when `None`), in base units.
@@ -216,9 +235,11 @@ impl Client {
 		subxt::client::ClientAtBlock<ChainConfig, subxt::client::OnlineClientAtBlockImpl<ChainConfig>>,
 		Error,
 	> {
-		match at {
-			Some(hash) => self.api.at_block(hash).await.map_err(Error::subxt),
-			None => self.api.at_current_block().await.map_err(Error::subxt),
-		}
+		// `None` is the best block: what a transaction just included is visible at once.
+		let hash = match at {
+			Some(hash) => hash,
+			None => self.call("chain_getBlockHash", vec![]).await?,
+		};
+		self.api.at_block(hash).await.map_err(Error::subxt)
 	}
 }
