@@ -30,9 +30,11 @@ setup() { . scripts/setup.sh; }
 build() { cargo build --release --locked --workspace; }
 specs() { scripts/chain-specs.sh --check; }
 unit() { cargo test --release --locked --workspace --lib; }
-# The pallet's benchmarks (as tests against the mock) and try_state, with the features the
-# node build leaves out; only the pallet's own dependencies are built with them.
+# The pallet's lints, and its benchmarks (as tests against the mock) and try_state, with the
+# features the node build leaves out; only the pallet's own dependencies are built with them.
+# Clippy first: the pallet denies arithmetic_side_effects, indexing_slicing, unwrap/expect.
 pallet_features() {
+	cargo clippy --release --locked -p pallet-bittensor --lib --features runtime-benchmarks,try-runtime -- -D warnings
 	cargo test --release --locked -p pallet-bittensor --lib --features runtime-benchmarks,try-runtime
 }
 e2e() { cargo test --release --locked --workspace --test '*' -- --test-threads 2; }

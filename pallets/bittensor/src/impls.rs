@@ -69,7 +69,7 @@ impl<T: Config> Pallet<T> {
 		if row.iter().all(|(j, _)| Neurons::<T>::contains_key(j)) {
 			row
 		} else {
-			math::renormalize_without(&row, own, |j| Neurons::<T>::contains_key(j))
+			math::renormalize_without(&row, own, Neurons::<T>::contains_key)
 		}
 	}
 

@@ -70,6 +70,17 @@ mod register {
 	}
 
 	#[test]
+	fn register_fails_when_uids_are_exhausted() {
+		ExtBuilder::default().build_and_execute(|| {
+			NextUid::<Test>::put(u32::MAX);
+			assert_noop!(
+				Bittensor::register(RuntimeOrigin::signed(1)),
+				Error::<Test>::UidsExhausted
+			);
+		});
+	}
+
+	#[test]
 	fn register_fails_without_the_deposit() {
 		ExtBuilder::default().balance(300, DEPOSIT / 2).build_and_execute(|| {
 			assert_noop!(
@@ -134,6 +145,12 @@ mod add_stake {
 			assert_noop!(
 				Bittensor::add_stake(RuntimeOrigin::signed(4), UNIT),
 				Error::<Test>::NotRegistered
+			);
+			// A stake past u128::MAX.
+			assert_ok!(Bittensor::add_stake(RuntimeOrigin::signed(3), UNIT));
+			assert_noop!(
+				Bittensor::add_stake(RuntimeOrigin::signed(3), u128::MAX),
+				Error::<Test>::Overflow
 			);
 			// The whole free balance cannot go on hold: the account must keep its ED.
 			let free = Balances::balance(&3);
