@@ -113,9 +113,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 			report("parameters set", client.submit(&call, &signer()?).await?)
 		},
 		Command::Neurons => {
-			let ranks = client.ranks(None).await?;
+			// Stakes and ranks from the same (best) block.
+			let at = Some(client.call("chain_getBlockHash", vec![]).await?);
+			let ranks = client.ranks(at).await?;
 			println!("{:>5}  {:<48}  {:>24}  {:>24}", "uid", "account", "stake (TAO)", "rank (TAO)");
-			for n in client.neurons(None).await? {
+			for n in client.neurons(at).await? {
 				let rank = ranks.iter().find(|(u, _)| *u == n.uid).map(|(_, r)| *r).unwrap_or(0);
 				println!(
 					"{:>5}  {:<48}  {:>24}  {:>24}",

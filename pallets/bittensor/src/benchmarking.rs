@@ -3,7 +3,7 @@
 //! They make their own neurons and work with the uids they got, so they run on any genesis.
 
 use super::*;
-use crate::{impls::to_row, math, pallet::*};
+use crate::{math, pallet::*};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
@@ -142,10 +142,7 @@ mod benchmarks {
 			scores.push((departed, 1));
 			let row = math::normalize(&scores).unwrap_or_else(|_| math::self_row(own));
 			let old = Weights::<T>::get(own).map(|r| r.len()).unwrap_or(0);
-			TotalWeightEntries::<T>::mutate(|t| {
-				*t = t.saturating_sub(old as u64).saturating_add(row.len() as u64)
-			});
-			Weights::<T>::insert(own, to_row::<T>(own, &row));
+			Pallet::<T>::replace_row(own, old, &row);
 		}
 		InflationPerBlock::<T>::put(1_000_000_000_000u128);
 		Inflation::<T>::put(InflationMode::Adaptive {

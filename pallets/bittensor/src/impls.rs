@@ -66,11 +66,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn without_departed(own: Uid, row: Vec<(Uid, u32)>) -> Vec<(Uid, u32)> {
-		if row.iter().all(|(j, _)| Neurons::<T>::contains_key(j)) {
-			row
-		} else {
-			math::renormalize_without(&row, own, Neurons::<T>::contains_key)
-		}
+		math::without_entries(&row, own, Neurons::<T>::contains_key).unwrap_or(row)
+	}
+
+	/// Stores `row` as row `uid`, replacing one of `old_len` entries, and keeps the entry
+	/// counter in step.
+	pub(crate) fn replace_row(uid: Uid, old_len: usize, row: &[(Uid, u32)]) {
+		TotalWeightEntries::<T>::mutate(|e| {
+			*e = e.saturating_sub(entries_len(old_len)).saturating_add(entries_len(row.len()))
+		});
+		Weights::<T>::insert(uid, to_row::<T>(uid, row));
 	}
 
 	pub(crate) fn do_register(who: T::AccountId) -> Result<Uid, DispatchError> {
@@ -181,11 +186,8 @@ impl<T: Config> Pallet<T> {
 		if start.is_none() {
 			BlockStartWeights::<T>::insert(uid, &current);
 		}
-		TotalWeightEntries::<T>::mutate(|e| {
-			*e = e.saturating_sub(entries_len(current.len())).saturating_add(entries_len(row.len()))
-		});
+		Self::replace_row(uid, current.len(), &row);
 		let entries = u32::try_from(row.len()).unwrap_or(u32::MAX);
-		Weights::<T>::insert(uid, to_row::<T>(uid, &row));
 		Self::deposit_event(Event::WeightsSet { uid, entries });
 		Ok(())
 	}
@@ -236,6 +238,8 @@ impl<T: Config> Pallet<T> {
 
 		// The rows, with uids mapped to columns; rows that point at departed neurons are
 		// renormalized over what remains (not counted against their owner's L2 budget).
+		// The entry counter changes by `added - removed`; written once, after the loop.
+		let (mut entries_added, mut entries_removed) = (0u64, 0u64);
 		let mut rows: Vec<Vec<(usize, u32)>> = Vec::with_capacity(neurons.len());
 		let mut self_weight_parts: u64 = 0;
 		for (uid, _) in &neurons {
@@ -244,13 +248,9 @@ impl<T: Config> Pallet<T> {
 				self_row::<T>(*uid)
 			});
 			let mut parts = to_parts(&stored);
-			if parts.iter().any(|(j, _)| column(*j).is_none()) {
-				let cleaned = math::renormalize_without(&parts, *uid, |j| column(j).is_some());
-				TotalWeightEntries::<T>::mutate(|e| {
-					*e = e
-						.saturating_sub(entries_len(parts.len()))
-						.saturating_add(entries_len(cleaned.len()))
-				});
+			if let Some(cleaned) = math::without_entries(&parts, *uid, |j| column(j).is_some()) {
+				entries_removed = entries_removed.saturating_add(entries_len(parts.len()));
+				entries_added = entries_added.saturating_add(entries_len(cleaned.len()));
 				Weights::<T>::insert(uid, to_row::<T>(*uid, &cleaned));
 				parts = cleaned;
 			}
@@ -258,6 +258,12 @@ impl<T: Config> Pallet<T> {
 				self_weight_parts = self_weight_parts.saturating_add(u64::from(*p));
 			}
 			rows.push(parts.iter().filter_map(|(j, p)| column(*j).map(|c| (c, *p))).collect());
+		}
+
+		if entries_added != entries_removed {
+			TotalWeightEntries::<T>::mutate(|e| {
+				*e = e.saturating_sub(entries_removed).saturating_add(entries_added)
+			});
 		}
 
 		let ranks = math::rank(
@@ -284,7 +290,7 @@ impl<T: Config> Pallet<T> {
 			) {
 				Ok(_) => {
 					neuron.stake = stake;
-					Neurons::<T>::insert(*uid, neuron.clone());
+					Neurons::<T>::insert(*uid, &*neuron);
 					minted = minted.saturating_add(ds);
 				},
 				Err(_) => {
@@ -339,10 +345,7 @@ impl<T: Config> Pallet<T> {
 				Ok(row) => row,
 				Err(e) => panic!("genesis: row {uid}: {e:?}"),
 			};
-			TotalWeightEntries::<T>::mutate(|e| {
-				*e = e.saturating_sub(entries_len(current.len())).saturating_add(entries_len(row.len()))
-			});
-			Weights::<T>::insert(uid, to_row::<T>(*uid, &row));
+			Self::replace_row(*uid, current.len(), &row);
 		}
 		GenesisIssuance::<T>::put(T::Currency::total_issuance());
 	}

@@ -90,15 +90,16 @@ pub fn normalize(scores: &[(u32, u32)]) -> Result<RowEntries, NormalizeError> {
 	Ok(shares.into_iter().filter(|(_, p, _)| *p > 0).map(|(uid, p, _)| (uid, p)).collect())
 }
 
-/// Renormalizes a row after the entries for which `keep` is false were removed, over the parts
-/// that remain (largest remainder, as [`normalize`]). When nothing remains, the row becomes
-/// full self-weight `{(own, 1)}`.
-pub fn renormalize_without(row: &[(u32, u32)], own: u32, keep: impl Fn(u32) -> bool) -> RowEntries {
+/// Drops the entries of `row` for which `keep` is false and renormalizes the rest over the
+/// parts that remain (largest remainder, as [`normalize`]); when nothing remains, the row
+/// becomes full self-weight `{(own, 1)}`. Returns `None` when every entry is kept (the row is
+/// unchanged), so callers look at each entry once.
+pub fn without_entries(row: &[(u32, u32)], own: u32, keep: impl Fn(u32) -> bool) -> Option<RowEntries> {
 	let kept: Vec<(u32, u32)> = row.iter().copied().filter(|(uid, _)| keep(*uid)).collect();
-	match normalize(&kept) {
-		Ok(r) => r,
-		Err(_) => self_row(own),
+	if kept.len() == row.len() {
+		return None;
 	}
+	Some(normalize(&kept).unwrap_or_else(|_| self_row(own)))
 }
 
 /// The row of a new (or disconnected) neuron: full self-weight.
