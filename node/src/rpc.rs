@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use bittensor_runtime::{opaque::Block, AccountId, Balance, Hash, Nonce};
+use bittensor_runtime::{opaque::Block, AccountId, Balance, Hash, Nonce, TOKEN_DECIMALS};
 use jsonrpsee::RpcModule;
 use sc_consensus_manual_seal::{
 	rpc::{ManualSeal, ManualSealApiServer},
@@ -24,8 +24,8 @@ pub struct FullDeps<C, P> {
 	pub manual_seal: Option<futures::channel::mpsc::Sender<EngineCommand<Hash>>>,
 }
 
-/// All the node's RPC extensions: `system_*` (nonce, dry run), `payment_*` and, with
-/// `--sealing`, `engine_*`.
+/// All the node's RPC extensions: `system_*` (nonce, dry run), `payment_*`, `bittensor_*` and,
+/// with `--sealing`, `engine_*`.
 pub fn create_full<C, P>(
 	deps: FullDeps<C, P>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
@@ -35,9 +35,11 @@ where
 	C: Send + Sync + 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
+	C::Api: pallet_bittensor_rpc::BittensorRuntimeApi<Block, AccountId>,
 	C::Api: BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
+	use pallet_bittensor_rpc::{Bittensor, BittensorApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -45,7 +47,9 @@ where
 	let FullDeps { client, pool, manual_seal } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	let decimals = u8::try_from(TOKEN_DECIMALS)?;
+	module.merge(Bittensor::<_, Block, AccountId>::new(client, decimals).into_rpc())?;
 	if let Some(sink) = manual_seal {
 		module.merge(ManualSeal::new(sink).into_rpc())?;
 	}

@@ -17,7 +17,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	AccountId, Aura, Balance, Bittensor, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
@@ -250,6 +250,36 @@ impl_runtime_apis! {
 			#[allow(clippy::expect_used)]
 			Executive::try_execute_block(block, state_root_check, signature_check, select)
 				.expect("execute-block failed")
+		}
+	}
+
+	impl pallet_bittensor_runtime_api::BittensorApi<Block, AccountId> for Runtime {
+		fn neurons() -> Vec<pallet_bittensor_runtime_api::NeuronInfo<AccountId>> {
+			Bittensor::api_neurons()
+		}
+
+		fn neuron(uid: u32) -> Option<pallet_bittensor_runtime_api::NeuronInfo<AccountId>> {
+			Bittensor::api_neuron(uid)
+		}
+
+		fn ranks() -> Vec<(u32, u128)> {
+			Bittensor::api_ranks()
+		}
+
+		fn stake(uid: u32) -> Option<u128> {
+			Bittensor::api_stake(uid)
+		}
+
+		fn uid_of(account: AccountId) -> Option<u32> {
+			Bittensor::api_uid_of(account)
+		}
+
+		fn weights(uid: u32) -> Option<Vec<(u32, sp_runtime::Perbill)>> {
+			Bittensor::api_weights(uid)
+		}
+
+		fn params() -> pallet_bittensor_runtime_api::ChainParams {
+			Bittensor::api_params()
 		}
 	}
 

@@ -34,6 +34,7 @@
 
 extern crate alloc;
 
+mod api;
 mod impls;
 pub mod math;
 pub mod types;
@@ -47,7 +48,7 @@ mod mock;
 mod tests;
 
 pub use pallet::*;
-pub use types::{InflationMode, Neuron, Uid};
+pub use types::{ChainParams, InflationMode, Neuron, NeuronInfo, Uid};
 pub use weights::WeightInfo;
 
 // FRAME's macro expansions here (storage prefixes, error metadata) call `expect`; the

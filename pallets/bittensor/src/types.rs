@@ -2,6 +2,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
+use alloc::vec::Vec;
 use sp_arithmetic::Perbill;
 
 /// A neuron's uid: given by a counter at registration, never reused.
@@ -50,4 +51,48 @@ pub enum InflationMode {
 		/// The largest tau, in base units per block.
 		max: u128,
 	},
+}
+
+/// A neuron as the runtime API returns it: the stored record, its rank and its row.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct NeuronInfo<AccountId> {
+	/// The neuron's uid.
+	pub uid: Uid,
+	/// The account that registered it.
+	pub account: AccountId,
+	/// Its stake `s_i`, in base units.
+	pub stake: u128,
+	/// Its registration deposit, in base units.
+	pub deposit: u128,
+	/// Its rank `R_i` from the last block step, in base units (0 if registered since).
+	pub rank: u128,
+	/// Its weight row `w_i`: `(uid, w_ij)` sorted by uid, summing to one (full self-weight
+	/// until it sets weights). Entries for neurons that left are dropped and the rest
+	/// renormalized, as the next block step stores them.
+	pub weights: Vec<(Uid, Perbill)>,
+}
+
+/// The pallet's parameters, limits and counters as the runtime API returns them.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct ChainParams {
+	/// `MaxWeightChange` (epsilon): the L2 bound on a row's change within one block.
+	pub max_weight_change: Perbill,
+	/// `InflationPerBlock` (tau), in base units.
+	pub inflation_per_block: u128,
+	/// Whether tau is fixed or adaptive.
+	pub inflation_mode: InflationMode,
+	/// `MaxNeurons`.
+	pub max_neurons: u32,
+	/// `MaxWeightsPerRow`.
+	pub max_weights_per_row: u32,
+	/// `RegistrationDeposit`, in base units.
+	pub registration_deposit: u128,
+	/// The number of registered neurons `n`.
+	pub neuron_count: u32,
+	/// The uid the next registration gets.
+	pub next_uid: Uid,
+	/// The number of entries in all rows (non-zeros of `W`).
+	pub total_weight_entries: u64,
+	/// Everything minted by the block step since genesis, in base units.
+	pub total_minted: u128,
 }

@@ -1,5 +1,6 @@
 //! Tests of the pallet against the mock runtime, by concern.
 
+mod api;
 mod block_step;
 mod errors;
 mod math_reference;

@@ -1,0 +1,108 @@
+//! The reads behind the runtime API `BittensorApi` (crate `pallet-bittensor-runtime-api`).
+
+use crate::{
+	impls::to_parts, math, ChainParams, Config, InflationPerBlock, Inflation, MaxWeightChange,
+	Neuron, NeuronInfo, Neurons, NextUid, Pallet, Ranks, TotalMinted, TotalWeightEntries, Uid,
+	Uids, Weights,
+};
+use alloc::vec::Vec;
+use frame_support::traits::Get;
+use sp_arithmetic::Perbill;
+
+fn to_perbill(row: Vec<(Uid, u32)>) -> Vec<(Uid, Perbill)> {
+	row.into_iter().map(|(j, parts)| (j, Perbill::from_parts(parts))).collect()
+}
+
+impl<T: Config> Pallet<T> {
+	/// Every registered neuron, by uid, with its rank and its row as it counts now.
+	///
+	/// One pass over `Neurons`, `Weights` and `Ranks`; departed uids are dropped from rows
+	/// against the set of uids read here, without a storage read per entry.
+	pub fn api_neurons() -> Vec<NeuronInfo<T::AccountId>> {
+		let mut neurons: Vec<(Uid, Neuron<T::AccountId>)> = Neurons::<T>::iter().collect();
+		neurons.sort_unstable_by_key(|(uid, _)| *uid);
+		let present = |j: Uid| neurons.binary_search_by_key(&j, |(uid, _)| *uid).is_ok();
+		let rows: Vec<Vec<(Uid, Perbill)>> = neurons
+			.iter()
+			.map(|(uid, _)| {
+				let row = Weights::<T>::get(uid).map(|r| to_parts(&r)).unwrap_or_default();
+				let row = math::without_entries(&row, *uid, present).unwrap_or(row);
+				to_perbill(row)
+			})
+			.collect();
+		let ranks = Ranks::<T>::get();
+		neurons
+			.into_iter()
+			.zip(rows)
+			.map(|((uid, neuron), weights)| NeuronInfo {
+				uid,
+				rank: rank_in(&ranks, uid),
+				account: neuron.account,
+				stake: neuron.stake,
+				deposit: neuron.deposit,
+				weights,
+			})
+			.collect()
+	}
+
+	/// Neuron `uid`, if registered.
+	pub fn api_neuron(uid: Uid) -> Option<NeuronInfo<T::AccountId>> {
+		let neuron = Neurons::<T>::get(uid)?;
+		Some(NeuronInfo {
+			uid,
+			rank: rank_in(&Ranks::<T>::get(), uid),
+			weights: Self::api_weights(uid).unwrap_or_default(),
+			account: neuron.account,
+			stake: neuron.stake,
+			deposit: neuron.deposit,
+		})
+	}
+
+	/// The ranking of the last block step, by uid.
+	pub fn api_ranks() -> Vec<(Uid, u128)> {
+		Ranks::<T>::get().into_inner()
+	}
+
+	/// The stake of `uid`, if registered.
+	pub fn api_stake(uid: Uid) -> Option<u128> {
+		Neurons::<T>::get(uid).map(|n| n.stake)
+	}
+
+	/// The uid of `account`, if registered.
+	pub fn api_uid_of(account: T::AccountId) -> Option<Uid> {
+		Uids::<T>::get(account)
+	}
+
+	/// Row `uid` as it counts now, if registered.
+	pub fn api_weights(uid: Uid) -> Option<Vec<(Uid, Perbill)>> {
+		if !Neurons::<T>::contains_key(uid) {
+			return None;
+		}
+		Self::effective_row(uid).map(to_perbill)
+	}
+
+	/// Parameters, limits and counters.
+	pub fn api_params() -> ChainParams {
+		ChainParams {
+			max_weight_change: MaxWeightChange::<T>::get(),
+			inflation_per_block: InflationPerBlock::<T>::get(),
+			inflation_mode: Inflation::<T>::get(),
+			max_neurons: T::MaxNeurons::get(),
+			max_weights_per_row: T::MaxWeightsPerRow::get(),
+			registration_deposit: T::RegistrationDeposit::get(),
+			neuron_count: Neurons::<T>::count(),
+			next_uid: NextUid::<T>::get(),
+			total_weight_entries: TotalWeightEntries::<T>::get(),
+			total_minted: TotalMinted::<T>::get(),
+		}
+	}
+}
+
+/// `R_uid` from the stored ranking (sorted by uid), 0 if absent.
+fn rank_in(ranks: &[(Uid, u128)], uid: Uid) -> u128 {
+	ranks
+		.binary_search_by_key(&uid, |(j, _)| *j)
+		.ok()
+		.and_then(|i| ranks.get(i))
+		.map_or(0, |(_, r)| *r)
+}

@@ -1,0 +1,106 @@
+//! The reads behind the runtime API.
+
+use crate::{mock::*, ChainParams, InflationMode, NeuronInfo, Ranks};
+use frame_support::assert_ok;
+use sp_arithmetic::Perbill;
+
+fn p(parts: u32) -> Perbill {
+	Perbill::from_parts(parts)
+}
+
+#[test]
+fn neurons_come_by_uid_with_their_rank_and_effective_row() {
+	ExtBuilder::default()
+		.neurons(vec![(1, 300 * UNIT), (2, 200 * UNIT), (3, 100 * UNIT)])
+		.weights(vec![(0, vec![(0, 2), (1, 1), (2, 1)]), (1, vec![(0, 1)])])
+		.build_and_execute(|| {
+			// Given a block step over three neurons,
+			next_block();
+			let ranks = Ranks::<Test>::get().into_inner();
+			assert_eq!(ranks.len(), 3);
+			// then every neuron comes back, sorted by uid, with the rank of the step and the
+			// stake after its inflation.
+			let all = Bittensor::api_neurons();
+			assert_eq!(all.iter().map(|n| n.uid).collect::<Vec<_>>(), vec![0, 1, 2]);
+			for info in &all {
+				assert_eq!(Some(info.clone()), Bittensor::api_neuron(info.uid));
+				assert_eq!(info.stake, stake(info.uid));
+				assert_eq!(info.deposit, DEPOSIT);
+				assert_eq!(info.rank, ranks[info.uid as usize].1);
+				assert_eq!(Bittensor::api_stake(info.uid), Some(info.stake));
+				assert_eq!(Bittensor::api_uid_of(info.account), Some(info.uid));
+			}
+			assert_eq!(all[0].weights, vec![(0, p(500_000_000)), (1, p(250_000_000)), (2, p(250_000_000))]);
+			assert_eq!(all[1].weights, vec![(0, Perbill::one())]);
+			// A neuron without weights has full self-weight.
+			assert_eq!(all[2].weights, vec![(2, Perbill::one())]);
+			assert_eq!(Bittensor::api_ranks(), ranks);
+
+			// When neuron 2 leaves, it is gone from every read at once, and row 0 counts
+			// without it, renormalized, both in the list and for the single reads.
+			assert_ok!(Bittensor::unregister(RuntimeOrigin::signed(3)));
+			let all = Bittensor::api_neurons();
+			assert_eq!(all.iter().map(|n| n.uid).collect::<Vec<_>>(), vec![0, 1]);
+			let row0 = vec![(0, p(666_666_667)), (1, p(333_333_333))];
+			assert_eq!(all[0].weights, row0);
+			assert_eq!(Bittensor::api_weights(0), Some(row0));
+			assert_eq!(Bittensor::api_neuron(2), None);
+			assert_eq!(Bittensor::api_stake(2), None);
+			assert_eq!(Bittensor::api_weights(2), None);
+			assert_eq!(Bittensor::api_uid_of(3), None);
+		});
+}
+
+#[test]
+fn a_neuron_registered_after_the_last_step_has_rank_zero() {
+	ExtBuilder::default().neurons(vec![(1, 100 * UNIT)]).build_and_execute(|| {
+		next_block();
+		assert!(Bittensor::api_neuron(0).unwrap().rank > 0);
+		assert_ok!(Bittensor::register(RuntimeOrigin::signed(2)));
+		let new = Bittensor::api_neuron(1).unwrap();
+		assert_eq!((new.account, new.stake, new.rank), (2, 0, 0));
+		assert_eq!(new.weights, vec![(1, Perbill::one())]);
+	});
+}
+
+#[test]
+fn params_report_storage_constants_and_counters() {
+	let mode = InflationMode::Adaptive { target: p(500_000_000), gain: p(10_000_000), max: 7 * UNIT };
+	ExtBuilder::default()
+		.neurons(vec![(1, 100 * UNIT), (2, 100 * UNIT)])
+		.weights(vec![(0, vec![(0, 1), (1, 1)])])
+		.epsilon(p(250_000_000))
+		.tau(3 * UNIT)
+		.mode(mode)
+		.build_and_execute(|| {
+			assert_eq!(
+				Bittensor::api_params(),
+				ChainParams {
+					max_weight_change: p(250_000_000),
+					inflation_per_block: 3 * UNIT,
+					inflation_mode: mode,
+					max_neurons: MAX_NEURONS,
+					max_weights_per_row: MAX_ROW,
+					registration_deposit: DEPOSIT,
+					neuron_count: 2,
+					next_uid: 2,
+					total_weight_entries: 3,
+					total_minted: 0,
+				}
+			);
+			next_block();
+			let after = Bittensor::api_params();
+			assert_eq!(after.total_minted, crate::TotalMinted::<Test>::get());
+			assert!(after.total_minted > 0);
+		});
+}
+
+#[test]
+fn unknown_uids_read_as_none() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_eq!(Bittensor::api_neurons(), Vec::<NeuronInfo<u64>>::new());
+		assert_eq!(Bittensor::api_neuron(0), None);
+		assert_eq!(Bittensor::api_ranks(), vec![]);
+		assert_eq!(Bittensor::api_weights(0), None);
+	});
+}
