@@ -32,6 +32,18 @@ pub struct Params {
 	pub inflation_per_block: u128,
 	/// `None` for fixed tau, else `(target parts, gain parts, max)`.
 	pub adaptive: Option<(u32, u32, u128)>,
+	/// The uid the next registration gets.
+	pub next_uid: u32,
+	/// The number of entries in all rows.
+	pub total_weight_entries: u64,
+	/// Everything the block step minted since genesis, base units.
+	pub total_minted: u128,
+	/// The runtime constants `MaxNeurons`, `MaxWeightsPerRow`, `RegistrationDeposit`.
+	pub max_neurons: u32,
+	/// `MaxWeightsPerRow`.
+	pub max_weights_per_row: u32,
+	/// `RegistrationDeposit`, base units.
+	pub registration_deposit: u128,
 }
 
 #[derive(scale_decode::DecodeAsType)]
@@ -175,23 +187,38 @@ impl Client {
 		}
 	}
 
-	/// The pallet's parameters at `at`.
+	/// The pallet's parameters, counters (storage) and constants (metadata) at `at`.
 	pub async fn params(&self, at: Option<Hash>) -> Result<Params, Error> {
 		let at = self.at(at).await?;
-		let eps = dynamic::storage::<(), Parts>("Bittensor", "MaxWeightChange");
-		let tau = dynamic::storage::<(), u128>("Bittensor", "InflationPerBlock");
-		let mode = dynamic::storage::<(), Mode>("Bittensor", "Inflation");
 		let storage = at.storage();
-		let eps = storage.fetch(eps, ()).await.map_err(Error::subxt)?.decode().map_err(Error::decode)?;
-		let tau = storage.fetch(tau, ()).await.map_err(Error::subxt)?.decode().map_err(Error::decode)?;
-		let mode = storage.fetch(mode, ()).await.map_err(Error::subxt)?.decode().map_err(Error::decode)?;
+		macro_rules! value {
+			($name:literal, $ty:ty) => {
+				storage
+					.fetch(dynamic::storage::<(), $ty>("Bittensor", $name), ())
+					.await
+					.map_err(Error::subxt)?
+					.decode()
+					.map_err(Error::decode)?
+			};
+		}
+		let eps: Parts = value!("MaxWeightChange", Parts);
+		let mode: Mode = value!("Inflation", Mode);
+		let constants = at.constants();
+		let constant = |name: &str| dynamic::constant::<u128>("Bittensor", name.to_owned());
+		let small = |name: &str| dynamic::constant::<u32>("Bittensor", name.to_owned());
 		Ok(Params {
 			max_weight_change: eps.0,
-			inflation_per_block: tau,
+			inflation_per_block: value!("InflationPerBlock", u128),
 			adaptive: match mode {
 				Mode::Fixed => None,
 				Mode::Adaptive { target, gain, max } => Some((target.0, gain.0, max)),
 			},
+			next_uid: value!("NextUid", u32),
+			total_weight_entries: value!("TotalWeightEntries", u64),
+			total_minted: value!("TotalMinted", u128),
+			max_neurons: constants.entry(small("MaxNeurons")).map_err(Error::subxt)?,
+			max_weights_per_row: constants.entry(small("MaxWeightsPerRow")).map_err(Error::subxt)?,
+			registration_deposit: constants.entry(constant("RegistrationDeposit")).map_err(Error::subxt)?,
 		})
 	}
 }
@@ -232,5 +259,56 @@ mod tests {
 		assert!(parse_tao("1.0000000000001").is_err());
 		assert!(parse_tao("-1").is_err());
 		assert!(parse_tao("").is_err());
+	}
+}
+
+/// A neuron as the runtime API `BittensorApi` returns it, decoded through the metadata.
+#[derive(Debug, Clone, PartialEq, Eq, scale_decode::DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct ApiNeuron {
+	/// Its uid.
+	pub uid: u32,
+	/// Its account.
+	pub account: AccountId,
+	/// Its stake, base units.
+	pub stake: u128,
+	/// Its deposit, base units.
+	pub deposit: u128,
+	/// Its rank from the last block step, base units.
+	pub rank: u128,
+	/// Its row as it counts now: `(uid, Perbill parts)`.
+	pub weights: Vec<(u32, PerbillParts)>,
+}
+
+/// A `Perbill` decoded through the metadata: its parts of [`ONE_PARTS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, scale_decode::DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct PerbillParts(pub u32);
+
+impl Client {
+	/// Calls the runtime API method `BittensorApi_<method>` at `at` (best block when `None`),
+	/// encoding `args` and decoding the answer through the runtime metadata (v15+), as
+	/// polkadot.js `api.call.bittensorApi.<method>` does.
+	pub async fn bittensor_api<A, R>(&self, method: &str, args: A, at: Option<Hash>) -> Result<R, Error>
+	where
+		A: subxt::ext::frame_decode::helpers::IntoEncodableValues,
+		R: scale_decode::DecodeAsType,
+	{
+		let at = self.at(at).await?;
+		let payload = dynamic::runtime_api_call::<A, R>("BittensorApi", method, args);
+		at.runtime_apis().call(payload).await.map_err(Error::subxt)
+	}
+
+	/// Calls the JSON-RPC method `bittensor_<method>` with `params`, then `at` if given.
+	pub async fn bittensor_rpc<T: serde::de::DeserializeOwned>(
+		&self,
+		method: &str,
+		mut params: Vec<serde_json::Value>,
+		at: Option<Hash>,
+	) -> Result<T, Error> {
+		if let Some(at) = at {
+			params.push(serde_json::json!(at));
+		}
+		self.call(&format!("bittensor_{method}"), params).await
 	}
 }

@@ -7,6 +7,15 @@ use std::fmt::Display;
 pub enum Error {
 	/// The JSON-RPC call failed (connection, or an error answer); the text is the node's.
 	Rpc(String),
+	/// The node answered a JSON-RPC call with an error object.
+	RpcCall {
+		/// The JSON-RPC error code.
+		code: i32,
+		/// The error message.
+		message: String,
+		/// The error's `data`, as JSON text, if any.
+		data: Option<String>,
+	},
 	/// The transaction pool refused or dropped the transaction (e.g. bad signature, stale
 	/// nonce, cannot pay fees); the text is the pool's reason.
 	Pool(String),
@@ -26,6 +35,20 @@ pub enum Error {
 }
 
 impl Error {
+	/// The JSON-RPC error code, if the node answered with an error object.
+	pub fn rpc_code(&self) -> Option<i32> {
+		match self {
+			Self::RpcCall { code, .. } => Some(*code),
+			_ => None,
+		}
+	}
+	pub(crate) fn rpc_call(e: subxt::rpcs::Error) -> Self {
+		match e {
+			subxt::rpcs::Error::User(u) =>
+				Self::RpcCall { code: u.code, message: u.message, data: u.data.map(|d| d.get().to_owned()) },
+			other => Self::rpc(other),
+		}
+	}
 	pub(crate) fn rpc(e: impl Display) -> Self {
 		Self::Rpc(e.to_string())
 	}
@@ -47,6 +70,10 @@ impl Display for Error {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
 		match self {
 			Self::Rpc(m) => write!(f, "RPC error: {m}"),
+			Self::RpcCall { code, message, data } => match data {
+				Some(d) => write!(f, "RPC error {code}: {message}: {d}"),
+				None => write!(f, "RPC error {code}: {message}"),
+			},
 			Self::Pool(m) => write!(f, "transaction refused by the pool: {m}"),
 			Self::Dispatch(m) => write!(f, "extrinsic failed: {m}"),
 			Self::Decode(m) => write!(f, "decode error: {m}"),

@@ -54,7 +54,7 @@ impl Client {
 		for param in params {
 			p.push(param).map_err(Error::rpc)?;
 		}
-		self.rpc_client().request(method, p).await.map_err(Error::rpc)
+		self.rpc_client().request(method, p).await.map_err(Error::rpc_call)
 	}
 
 	/// `system_health`.

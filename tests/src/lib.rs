@@ -217,3 +217,19 @@ where
 		tokio::time::sleep(Duration::from_millis(250)).await;
 	}
 }
+
+/// Submits `payload` signed by the dev account `who` on a manual-seal node, waits until the
+/// pool holds it, seals a block and returns that block's hash.
+pub async fn submit_and_seal<P: client::subxt::transactions::Payload>(
+	api: &Client,
+	payload: &P,
+	who: &str,
+) -> client::Hash {
+	api.submit_no_wait(payload, &client::dev::signer(who).unwrap()).await.unwrap();
+	wait_until("the transaction to be in the pool", Duration::from_secs(10), || async {
+		let pending: Vec<String> = api.call("author_pendingExtrinsics", vec![]).await.ok()?;
+		(!pending.is_empty()).then_some(())
+	})
+	.await;
+	api.create_block(false, true).await.unwrap().hash
+}

@@ -3,22 +3,7 @@
 
 use std::time::Duration;
 
-use bittensor_e2e::{client, client::bittensor, wait_until, Node, UNIT};
-
-/// Submits `payload` signed by `who`, seals a block, and returns that block's hash.
-async fn submit_and_seal<P: client::subxt::transactions::Payload>(
-	api: &client::Client,
-	payload: &P,
-	who: &str,
-) -> client::Hash {
-	api.submit_no_wait(payload, &client::dev::signer(who).unwrap()).await.unwrap();
-	wait_until("the transaction to be in the pool", Duration::from_secs(10), || async {
-		let pending: Vec<String> = api.call("author_pendingExtrinsics", vec![]).await.ok()?;
-		(!pending.is_empty()).then_some(())
-	})
-	.await;
-	api.create_block(false, true).await.unwrap().hash
-}
+use bittensor_e2e::{client, client::bittensor, submit_and_seal, wait_until, Node, UNIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dev_chain_ranks_and_mints_every_block() {
