@@ -23,13 +23,15 @@ pub fn node_binary() -> PathBuf {
 	if let Some(path) = std::env::var_os("BITTENSOR_NODE_BIN") {
 		return PathBuf::from(path)
 	}
-	// The test executable lives in `<target>/<profile>/deps/`; the node in `<target>/<profile>/`.
+	// A test executable lives in `<target>/<profile>/deps/`, a tool of this crate in
+	// `<target>/<profile>/`; the node in `<target>/<profile>/`.
 	let exe = std::env::current_exe().expect("the test binary knows its own path");
-	let profile_dir = exe
-		.parent()
-		.and_then(Path::parent)
-		.expect("the test binary is inside <target>/<profile>/deps");
-	let bin = profile_dir.join("bittensor-node");
+	let dir = exe.parent().expect("an executable is in a directory");
+	let bin = std::iter::successors(Some(dir), |d| d.parent())
+		.take(2)
+		.map(|d| d.join("bittensor-node"))
+		.find(|b| b.exists())
+		.unwrap_or_else(|| dir.join("bittensor-node"));
 	assert!(
 		bin.exists(),
 		"{} not found: build the node first (`cargo build --release`) or set BITTENSOR_NODE_BIN",
