@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Generates chain-specs/local.json and chain-specs/local.raw.json (Alice and Bob validate)
+# Generates chain-specs/local.json and local.raw.json (Alice and Bob validate) and
+# local4.json and local4.raw.json (Alice, Bob, Charlie and Dave validate)
 # with the node's `export-chain-spec`. With `--check`, regenerates them into a temporary
 # directory and fails if the committed genesis differs (the runtime `code` blob is left out
 # of the comparison: the wasm embeds the build's paths, so it differs between clones).
@@ -14,7 +15,7 @@ if [ "${1:-}" = "--check" ]; then
 	trap 'rm -rf "$out"' EXIT
 fi
 mkdir -p "$out"
-for chain in local; do
+for chain in local local4; do
 	"$node" export-chain-spec --chain "$chain" --output "$out/$chain.json" 2>/dev/null
 	"$node" export-chain-spec --chain "$chain" --raw --output "$out/$chain.raw.json" 2>/dev/null
 done

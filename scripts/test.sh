@@ -37,7 +37,32 @@ pallet_features() {
 	cargo clippy --release --locked -p pallet-bittensor --lib --features runtime-benchmarks,try-runtime -- -D warnings
 	cargo test --release --locked -p pallet-bittensor --lib --features runtime-benchmarks,try-runtime
 }
-e2e() { cargo test --release --locked --workspace --test '*' -- --test-threads 2; }
+# End-to-end tests (tests/tests/*.rs), in two stages: the quick ones two at a time, then the
+# fault and load tests one at a time (they start up to four nodes, or load one; --nocapture
+# shows the load test's figures). Every file must be in one of the two lists.
+E2E=(foundation pallet rpc paper_loop bad_input)
+FAULTS=(crash finality load)
+listed() {
+	local f name missing=0
+	for f in tests/tests/*.rs; do
+		name="$(basename "$f" .rs)"
+		if [[ ! " ${E2E[*]} ${FAULTS[*]} " =~ " $name " ]]; then
+			echo "tests/tests/$name.rs is in no stage of scripts/test.sh" >&2
+			missing=1
+		fi
+	done
+	return $missing
+}
+tests_of() { local t; for t in "$@"; do printf -- '--test %s ' "$t"; done; }
+e2e() {
+	listed
+	# shellcheck disable=SC2046
+	cargo test --release --locked -p bittensor-e2e $(tests_of "${E2E[@]}") -- --test-threads 2
+}
+faults() {
+	# shellcheck disable=SC2046
+	cargo test --release --locked -p bittensor-e2e $(tests_of "${FAULTS[@]}") -- --test-threads 1 --nocapture
+}
 
 stage setup setup
 stage build build
@@ -45,3 +70,4 @@ stage chain-specs specs
 stage unit-tests unit
 stage pallet-benchmarks pallet_features
 stage e2e-tests e2e
+stage fault-and-load-tests faults

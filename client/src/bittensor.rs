@@ -90,12 +90,12 @@ pub fn set_weights(weights: Vec<(u32, u32)>) -> DynamicPayload<(Vec<(u32, u32)>,
 	dynamic::transaction("Bittensor", "set_weights", (weights,))
 }
 
-/// `Sudo.sudo(Bittensor.set_params(..))`: `None` leaves a parameter as it is.
-pub fn sudo_set_params(
+/// The three arguments of `Bittensor.set_params`: `None` leaves a parameter as it is.
+fn set_params_args(
 	max_weight_change: Option<u32>,
 	inflation_per_block: Option<u128>,
 	adaptive: Option<Option<(u32, u32, u128)>>,
-) -> DynamicPayload<(Value,)> {
+) -> [(&'static str, Value); 3] {
 	let opt = |v: Option<Value>| match v {
 		Some(v) => Value::unnamed_variant("Some", [v]),
 		None => Value::unnamed_variant("None", []),
@@ -112,17 +112,33 @@ pub fn sudo_set_params(
 			],
 		),
 	});
-	let call = Value::unnamed_variant(
-		"Bittensor",
-		[Value::named_variant(
-			"set_params",
-			[
-				("max_weight_change", opt(max_weight_change.map(perbill))),
-				("inflation_per_block", opt(inflation_per_block.map(Value::u128))),
-				("inflation_mode", opt(mode)),
-			],
-		)],
-	);
+	[
+		("max_weight_change", opt(max_weight_change.map(perbill))),
+		("inflation_per_block", opt(inflation_per_block.map(Value::u128))),
+		("inflation_mode", opt(mode)),
+	]
+}
+
+/// `Bittensor.set_params(..)` signed directly (only the admin origin, root, may; anyone else
+/// gets `BadOrigin`).
+pub fn set_params(
+	max_weight_change: Option<u32>,
+	inflation_per_block: Option<u128>,
+	adaptive: Option<Option<(u32, u32, u128)>>,
+) -> DynamicPayload<(Value, Value, Value)> {
+	let [(_, a), (_, b), (_, c)] = set_params_args(max_weight_change, inflation_per_block, adaptive);
+	dynamic::transaction("Bittensor", "set_params", (a, b, c))
+}
+
+/// `Sudo.sudo(Bittensor.set_params(..))`: `None` leaves a parameter as it is.
+pub fn sudo_set_params(
+	max_weight_change: Option<u32>,
+	inflation_per_block: Option<u128>,
+	adaptive: Option<Option<(u32, u32, u128)>>,
+) -> DynamicPayload<(Value,)> {
+	let args = set_params_args(max_weight_change, inflation_per_block, adaptive);
+	let call =
+		Value::unnamed_variant("Bittensor", [Value::named_variant("set_params", args)]);
 	dynamic::transaction("Sudo", "sudo", (call,))
 }
 

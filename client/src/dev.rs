@@ -23,3 +23,11 @@ pub fn signer(name: &str) -> Result<Keypair, Error> {
 pub fn account_id(name: &str) -> Result<AccountId, Error> {
 	Ok(signer(name)?.public_key().into())
 }
+
+/// The sr25519 key pair of a derivation path of the dev phrase, e.g. `//Neuron7` (the same
+/// key `subkey inspect //Neuron7` shows).
+pub fn derived(path: &str) -> Result<Keypair, Error> {
+	let uri: subxt_signer::SecretUri =
+		path.parse().map_err(|e| Error::UnknownDevAccount(format!("{path}: {e:?}")))?;
+	Keypair::from_uri(&uri).map_err(|e| Error::UnknownDevAccount(format!("{path}: {e:?}")))
+}

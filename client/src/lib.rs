@@ -47,6 +47,24 @@ pub type AccountId = subxt::utils::AccountId32;
 /// The events a submitted extrinsic emitted.
 pub type ExtrinsicEvents = subxt::extrinsics::ExtrinsicEvents<ChainConfig>;
 
+/// What [`Client::block_events`] reads from a block.
+#[derive(Debug, Clone, Default)]
+pub struct BlockEvents {
+	/// Every event as `(pallet, event)`, in order.
+	pub names: Vec<(String, String)>,
+	/// The fees (plus tips) paid by the block's extrinsics, base units.
+	pub fees: u128,
+	/// How many extrinsics failed.
+	pub failed: usize,
+}
+
+impl BlockEvents {
+	/// How many `pallet.name` events the block has.
+	pub fn count(&self, pallet: &str, name: &str) -> usize {
+		self.names.iter().filter(|(p, n)| p == pallet && n == name).count()
+	}
+}
+
 /// A connection to one node: the subxt client and the raw JSON-RPC client beside it.
 #[derive(Clone)]
 pub struct Client {
@@ -197,6 +215,62 @@ impl Client {
 		let params = self.signed_params(signer).await?;
 		let at = self.api.at_current_block().await.map_err(Error::subxt)?;
 		at.transactions().sign_and_submit(payload, signer, params).await.map_err(Error::pool)
+	}
+
+	/// Signs `payload` with `signer` (nonce from the pool) and returns the extrinsic's bytes
+	/// without submitting it.
+	pub async fn signed_bytes<P: Payload>(
+		&self,
+		payload: &P,
+		signer: &subxt_signer::sr25519::Keypair,
+	) -> Result<Vec<u8>, Error> {
+		let params = self.signed_params(signer).await?;
+		let at = self.api.at_current_block().await.map_err(Error::subxt)?;
+		let tx = at.transactions().create_signed(payload, signer, params).await.map_err(Error::subxt)?;
+		Ok(tx.into_encoded())
+	}
+
+	/// The bytes of `payload` as an unsigned (bare) extrinsic.
+	pub async fn unsigned_bytes<P: Payload>(&self, payload: &P) -> Result<Vec<u8>, Error> {
+		let at = self.api.at_current_block().await.map_err(Error::subxt)?;
+		let tx = at.transactions().create_unsigned(payload).map_err(Error::subxt)?;
+		Ok(tx.into_encoded())
+	}
+
+	/// Submits extrinsic bytes as they are (`author_submitExtrinsic`). A refusal comes back as
+	/// [`Error::RpcCall`] with the pool's code (1010 invalid, 1011 unknown validity, 1002
+	/// verification / decoding error, …).
+	pub async fn submit_raw(&self, bytes: &[u8]) -> Result<Hash, Error> {
+		let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+		self.call("author_submitExtrinsic", vec![serde_json::json!(format!("0x{hex}"))]).await
+	}
+
+	/// The events of block `at`: `(pallet, event)` names in order, the fees paid in it
+	/// (`TransactionPayment.TransactionFeePaid`, fee plus tip), and the number of failed
+	/// extrinsics (`System.ExtrinsicFailed`).
+	pub async fn block_events(&self, at: Hash) -> Result<BlockEvents, Error> {
+		#[derive(scale_decode::DecodeAsType)]
+		#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+		struct FeePaid {
+			actual_fee: u128,
+			tip: u128,
+		}
+		let at = self.at(Some(at)).await?;
+		let events = at.events().fetch().await.map_err(Error::subxt)?;
+		let mut out = BlockEvents::default();
+		for event in events.iter() {
+			let event = event.map_err(Error::decode)?;
+			let (pallet, name) = (event.pallet_name().to_owned(), event.event_name().to_owned());
+			if pallet == "TransactionPayment" && name == "TransactionFeePaid" {
+				let fee: FeePaid = event.decode_fields_unchecked_as().map_err(Error::decode)?;
+				out.fees = out.fees.saturating_add(fee.actual_fee).saturating_add(fee.tip);
+			}
+			if pallet == "System" && name == "ExtrinsicFailed" {
+				out.failed += 1;
+			}
+			out.names.push((pallet, name));
+		}
+		Ok(out)
 	}
 
 	/// The free balance of `who` at block `at` (the best block when `None`), in base units.

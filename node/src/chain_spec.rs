@@ -1,4 +1,5 @@
-//! Chain specs built into the node: `dev` and `local`, both from the runtime's genesis presets.
+//! Chain specs built into the node: `dev`, `local` and `local4`, from the runtime's genesis
+//! presets.
 
 use bittensor_runtime::{TOKEN_DECIMALS, WASM_BINARY};
 use sc_service::ChainType;
@@ -39,6 +40,17 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.with_id("bittensor_local")
 		.with_chain_type(ChainType::Local)
 		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// The four-validator local testnet (`--chain local4`): Alice, Bob, Charlie and Dave.
+pub fn local_4_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("BitTensor Local Testnet (4 validators)")
+		.with_id("bittensor_local4")
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(bittensor_runtime::genesis_config_presets::LOCAL_TESTNET_4_PRESET)
 		.with_properties(properties())
 		.build())
 }

@@ -1,4 +1,5 @@
-//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (Alice and Bob).
+//! Genesis presets: `development` (one validator, Alice), `local_testnet` (Alice and Bob) and
+//! `local_testnet_4` (Alice, Bob, Charlie and Dave).
 //!
 //! Served through `GenesisBuilder`; the node's `--dev` and `--chain local` and
 //! `export-chain-spec` build their chain specs from these.
@@ -102,11 +103,31 @@ pub fn local_config_genesis() -> Value {
 	)
 }
 
+/// The name of the four-validator preset.
+pub const LOCAL_TESTNET_4_PRESET: &str = "local_testnet_4";
+
+/// The `local_testnet_4` preset: Alice, Bob, Charlie and Dave validate (GRANDPA finalizes with
+/// any three of them); Alice is the sudo key; no neurons yet.
+pub fn local_4_config_genesis() -> Value {
+	testnet_genesis(
+		vec![
+			authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority_keys(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			authority_keys(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			authority_keys(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		],
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+		(vec![], vec![]),
+	)
+}
+
 /// The JSON patch of the preset `id`, if there is one.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		LOCAL_TESTNET_4_PRESET => local_4_config_genesis(),
 		_ => return None,
 	};
 	serde_json::to_vec(&patch).ok()
@@ -117,5 +138,6 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(LOCAL_TESTNET_4_PRESET),
 	]
 }

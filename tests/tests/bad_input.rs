@@ -1,0 +1,230 @@
+//! Bad input through the real pool and real blocks. Every rejection gets its own module error
+//! (the extrinsic is included and fails) or pool error (it never gets in), and a read of the
+//! state before and after shows that nothing changed but the fee. tau is set to 0 first, so
+//! that blocks do not move stakes by themselves.
+
+use std::time::Duration;
+
+use bittensor_e2e::{
+	client::{
+		bittensor, dev, subxt::transactions::Payload, subxt_signer::sr25519::Keypair, tx, AccountId,
+		Client, Error, Hash,
+	},
+	submit_and_seal, wait_until, Node, UNIT,
+};
+use serde_json::Value;
+
+/// The pallet's state, total issuance and the free balances of `who` at `at`.
+async fn state(api: &Client, who: &[AccountId], at: Hash) -> (Value, Value, u128, Vec<u128>) {
+	let neurons = api.bittensor_rpc("getNeurons", vec![], Some(at)).await.unwrap();
+	let params = api.bittensor_rpc("getParams", vec![], Some(at)).await.unwrap();
+	let issuance = api.total_issuance(Some(at)).await.unwrap();
+	let mut free = Vec::new();
+	for w in who {
+		free.push(api.free_balance(w, Some(at)).await.unwrap());
+	}
+	(neurons, params, issuance, free)
+}
+
+async fn best(api: &Client) -> Hash {
+	api.call("chain_getBlockHash", vec![]).await.unwrap()
+}
+
+async fn pending(api: &Client) -> usize {
+	api.call::<Vec<String>>("author_pendingExtrinsics", vec![]).await.map_or(0, |p| p.len())
+}
+
+/// Submits `payload` signed by `signer` and watches it while a block is sealed; returns how
+/// it ended and the sealed block.
+async fn submit_in_block<P>(api: &Client, payload: P, signer: &Keypair) -> (Result<(), Error>, Hash)
+where
+	P: Payload + Send + Sync + 'static,
+{
+	let before = pending(api).await;
+	let task = {
+		let (api, signer) = (api.clone(), signer.clone());
+		tokio::spawn(async move { api.submit(&payload, &signer).await.map(|_| ()) })
+	};
+	wait_until("the transaction in the pool, or refused", Duration::from_secs(10), || async {
+		(task.is_finished() || pending(api).await > before).then_some(())
+	})
+	.await;
+	let block = api.create_block(true, true).await.unwrap().hash;
+	(task.await.unwrap(), block)
+}
+
+/// `payload` from `signer` is included and fails with `error`; nothing changes but the fee.
+async fn fails_in_block<P>(api: &Client, payload: P, signer: &Keypair, error: &str)
+where
+	P: Payload + Send + Sync + 'static,
+{
+	let who: AccountId = signer.public_key().into();
+	let parent = best(api).await;
+	let before = state(api, &[who.clone()], parent).await;
+	let (result, block) = submit_in_block(api, payload, signer).await;
+	match result {
+		Err(Error::Dispatch(message)) =>
+			assert!(message.contains(error), "expected {error}, the chain said: {message}"),
+		other => panic!("expected the module error {error}, got {other:?}"),
+	}
+	let events = api.block_events(block).await.unwrap();
+	assert_eq!(events.failed, 1);
+	let after = state(api, &[who], block).await;
+	assert_eq!(after.0, before.0, "{error}: the neurons changed");
+	assert_eq!(after.1, before.1, "{error}: the parameters changed");
+	assert_eq!(after.2 + events.fees, before.2, "{error}: issuance moved by more than the fee");
+	assert_eq!(after.3[0] + events.fees, before.3[0], "{error}: the signer lost more than the fee");
+}
+
+/// Raw `bytes` are refused by the pool with JSON-RPC `code` and a message containing `text`;
+/// the next block has no extrinsic of it and the state is unchanged.
+async fn refused_by_pool(api: &Client, what: &str, bytes: &[u8], code: i32, text: &str, who: &[AccountId]) {
+	let parent = best(api).await;
+	let before = state(api, who, parent).await;
+	match api.submit_raw(bytes).await {
+		Err(e @ Error::RpcCall { .. }) => {
+			assert_eq!(e.rpc_code(), Some(code), "{what}: {e}");
+			assert!(e.to_string().contains(text), "{what}: expected `{text}` in: {e}");
+		},
+		other => panic!("{what}: expected a pool refusal, got {other:?}"),
+	}
+	assert_eq!(pending(api).await, 0, "{what}: nothing waits in the pool");
+	let block = api.create_block(true, true).await.unwrap().hash;
+	let events = api.block_events(block).await.unwrap();
+	assert_eq!((events.fees, events.failed), (0, 0), "{what}: no extrinsic of it was included");
+	assert_eq!(state(api, who, block).await, before, "{what}: the state changed");
+}
+
+/// `bytes` without its SCALE compact length prefix.
+fn unprefixed(bytes: &[u8]) -> &[u8] {
+	match bytes[0] & 0b11 {
+		0 => &bytes[1..],
+		1 => &bytes[2..],
+		2 => &bytes[4..],
+		_ => panic!("extrinsics here are shorter than 2^30 bytes"),
+	}
+}
+
+/// `body` with a SCALE compact length prefix.
+fn prefixed(body: &[u8]) -> Vec<u8> {
+	let len = body.len();
+	let mut out = if len < 64 {
+		vec![(len as u8) << 2]
+	} else {
+		assert!(len < 1 << 14);
+		(((len as u16) << 2) | 1).to_le_bytes().to_vec()
+	};
+	out.extend_from_slice(body);
+	out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_bad_input_is_refused_with_its_error_and_changes_nothing() {
+	let dir = tempfile::tempdir().unwrap();
+	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
+	let api = node.client().await;
+	api.create_block(true, true).await.unwrap();
+	// tau = 0: blocks no longer move stakes, so any change would be the bad input's.
+	submit_and_seal(&api, &bittensor::sudo_set_params(None, Some(0), None), "alice").await;
+	let params: Value = api.bittensor_rpc("getParams", vec![], None).await.unwrap();
+	assert_eq!(params["inflationPerBlock"], "0.000000000000");
+
+	let alice = dev::signer("alice").unwrap();
+	let bob = dev::signer("bob").unwrap();
+	let ferdie = dev::signer("ferdie").unwrap();
+
+	// Module errors: each extrinsic is included, fails, and only its fee is taken.
+	fails_in_block(&api, bittensor::register(), &alice, "AlreadyRegistered").await;
+	fails_in_block(&api, bittensor::unregister(), &ferdie, "NotRegistered").await;
+	fails_in_block(&api, bittensor::add_stake(0), &alice, "ZeroAmount").await;
+	fails_in_block(&api, bittensor::add_stake(10_000_000 * UNIT), &alice, "InsufficientBalance").await;
+	// Alice holds a little over 4,000 TAO of stake: removing 5,000,
+	fails_in_block(&api, bittensor::remove_stake(5_000 * UNIT), &alice, "InsufficientStake").await;
+	// SPEC §2, every rejection of set_weights,
+	fails_in_block(&api, bittensor::set_weights(vec![(0, 1)]), &ferdie, "NotRegistered").await;
+	fails_in_block(&api, bittensor::set_weights(vec![]), &alice, "EmptyWeights").await;
+	fails_in_block(&api, bittensor::set_weights(vec![(1, 0), (2, 0)]), &alice, "AllWeightsZero").await;
+	fails_in_block(&api, bittensor::set_weights(vec![(1, 1), (1, 2)]), &alice, "DuplicateUid").await;
+	fails_in_block(&api, bittensor::set_weights(vec![(0, 1), (99, 1)]), &alice, "UnknownUid").await;
+	let too_long: Vec<(u32, u32)> = (0..65).map(|j| (j, 1)).collect();
+	fails_in_block(&api, bittensor::set_weights(too_long), &alice, "TooManyWeights").await;
+	// (from {0: .5, 1: .3, 2: .2} to {3: 1} is 1.1 in L2; epsilon is 0.1)
+	fails_in_block(&api, bittensor::set_weights(vec![(3, 1)]), &alice, "WeightChangeTooLarge").await;
+	// set_params by a signed account that is not the admin (root),
+	fails_in_block(&api, bittensor::set_params(None, Some(5 * UNIT), None), &bob, "BadOrigin").await;
+	// and through sudo by an account that is not the sudo key.
+	fails_in_block(&api, bittensor::sudo_set_params(None, Some(5 * UNIT), None), &bob, "RequireSudo").await;
+
+	// Pool errors: the extrinsic never gets into a block.
+	let everyone: Vec<AccountId> = ["alice", "bob", "ferdie"].iter().map(|w| dev::account_id(w).unwrap()).collect();
+	// An account with no funds cannot pay the fee.
+	let pauper = dev::derived("//Pauper").unwrap();
+	let bytes = api.signed_bytes(&bittensor::register(), &pauper).await.unwrap();
+	refused_by_pool(&api, "no funds", &bytes, 1010, "Inability to pay some fees", &everyone).await;
+	// A transfer signed by Alice with one byte of the signature flipped.
+	let transfer = tx::transfer_keep_alive(&everyone[1], UNIT);
+	let mut bytes = api.signed_bytes(&transfer, &alice).await.unwrap();
+	let body_at = bytes.len() - unprefixed(&bytes).len();
+	// version byte, MultiAddress::Id (1 + 32), MultiSignature::Sr25519 (1), then the signature.
+	bytes[body_at + 1 + 33 + 1 + 10] ^= 0x01;
+	refused_by_pool(&api, "bad signature", &bytes, 1010, "bad signature", &everyone).await;
+	// A valid call with no signature: nothing in the runtime validates unsigned weights.
+	let bare = api.unsigned_bytes(&bittensor::set_weights(vec![(0, 1)])).await.unwrap();
+	refused_by_pool(&api, "unsigned", &bare, 1011, "unsigned", &everyone).await;
+	// A call index the pallet does not have (after the bare version byte: pallet, call).
+	let body = unprefixed(&bare);
+	let (version, pallet) = (body[0], body[1]);
+	refused_by_pool(&api, "unknown call", &prefixed(&[version, pallet, 99]), 1000, "decode", &everyone).await;
+	// set_weights whose argument says five entries but holds one.
+	let mut args = body[..3].to_vec();
+	args.extend_from_slice(&[5 << 2, 0, 0, 0, 0, 1, 0, 0, 0]);
+	refused_by_pool(&api, "bad arguments", &prefixed(&args), 1000, "decode", &everyone).await;
+	// Bytes that are no extrinsic at all.
+	refused_by_pool(&api, "undecodable", &[0x0b, 0xad, 0xc0, 0xde], 1000, "decode", &everyone).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_one_block_the_update_that_takes_the_row_past_epsilon_fails() {
+	let dir = tempfile::tempdir().unwrap();
+	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
+	let api = node.client().await;
+	api.create_block(true, true).await.unwrap();
+	let alice = dev::signer("alice").unwrap();
+	let start = api.weights(0, None).await.unwrap().unwrap();
+	assert_eq!(start, vec![(0, 500_000_000), (1, 300_000_000), (2, 200_000_000)]);
+
+	// Given two updates from Alice in the pool for one block: each 0.07 from the row before it,
+	// but the second 0.14 from the row at the block's start (epsilon is 0.1),
+	let first = {
+		let (api, alice) = (api.clone(), alice.clone());
+		tokio::spawn(async move { api.submit(&bittensor::set_weights(vec![(0, 45), (1, 35), (2, 20)]), &alice).await })
+	};
+	wait_until("the first update in the pool", Duration::from_secs(10), || async {
+		(pending(&api).await == 1).then_some(())
+	})
+	.await;
+	let second = {
+		let (api, alice) = (api.clone(), alice.clone());
+		tokio::spawn(async move { api.submit(&bittensor::set_weights(vec![(0, 40), (1, 40), (2, 20)]), &alice).await })
+	};
+	wait_until("the second update in the pool", Duration::from_secs(10), || async {
+		(pending(&api).await == 2).then_some(())
+	})
+	.await;
+
+	// when the block is sealed,
+	let block = api.create_block(true, true).await.unwrap().hash;
+
+	// then the first lands, the second fails with WeightChangeTooLarge, and the row is the first's.
+	let first = first.await.unwrap().expect("the first update lands");
+	assert_eq!(first.block_hash, block);
+	match second.await.unwrap() {
+		Err(Error::Dispatch(message)) => assert!(message.contains("WeightChangeTooLarge"), "{message}"),
+		Err(e) => panic!("expected WeightChangeTooLarge, got {e}"),
+		Ok(_) => panic!("the second update must fail"),
+	}
+	assert_eq!(
+		api.weights(0, Some(block)).await.unwrap().unwrap(),
+		vec![(0, 450_000_000), (1, 350_000_000), (2, 200_000_000)]
+	);
+}

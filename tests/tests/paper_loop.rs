@@ -1,0 +1,146 @@
+//! The paper's loop (Algorithm 1), live: neurons registered and staked by signed extrinsics
+//! move their weights every block for 30 blocks; after every block the test recomputes
+//! eq. 5 and 6 (SPEC §3–4) in f64 from what the RPC reads at the parent and at the block.
+
+use std::time::Duration;
+
+use bittensor_e2e::{
+	client::{bittensor::parse_tao, bittensor, dev, Client, Hash},
+	submit_and_seal, wait_until, Node, UNIT,
+};
+use serde_json::{json, Value};
+
+/// A small deterministic generator (xorshift64*), so that a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+	fn next(&mut self) -> f64 {
+		self.0 ^= self.0 >> 12;
+		self.0 ^= self.0 << 25;
+		self.0 ^= self.0 >> 27;
+		(self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+	}
+}
+
+/// What the RPC says about the neurons at a block: uid, stake (base units), dense row.
+struct Snapshot {
+	stakes: Vec<u128>,
+	rows: Vec<Vec<f64>>,
+}
+
+fn fraction(s: &Value) -> f64 {
+	s.as_str().unwrap().parse().unwrap()
+}
+
+async fn snapshot(api: &Client, at: Hash, n: usize) -> Snapshot {
+	let neurons: Value = api.bittensor_rpc("getNeurons", vec![], Some(at)).await.unwrap();
+	let neurons = neurons.as_array().unwrap();
+	assert_eq!(neurons.len(), n);
+	let mut stakes = Vec::new();
+	let mut rows = Vec::new();
+	for (i, neuron) in neurons.iter().enumerate() {
+		assert_eq!(neuron["uid"], json!(i));
+		stakes.push(parse_tao(neuron["stake"].as_str().unwrap()).unwrap());
+		let mut row = vec![0.0; n];
+		for entry in neuron["weights"].as_array().unwrap() {
+			row[entry[0].as_u64().unwrap() as usize] = fraction(&entry[1]);
+		}
+		rows.push(row);
+	}
+	Snapshot { stakes, rows }
+}
+
+/// A step from `row` toward a random row, as long as `0.8 * epsilon` in L2, as raw scores.
+fn step(row: &[f64], epsilon: f64, rng: &mut Rng) -> Vec<(u32, u32)> {
+	let mut target: Vec<f64> = row.iter().map(|_| if rng.next() < 0.6 { rng.next() } else { 0.0 }).collect();
+	let k = (rng.next() * row.len() as f64) as usize % row.len();
+	target[k] += 0.1;
+	let sum: f64 = target.iter().sum();
+	target.iter_mut().for_each(|t| *t /= sum);
+	let dist = row.iter().zip(&target).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+	let lambda = (0.8 * epsilon / dist).min(1.0);
+	row.iter()
+		.zip(&target)
+		.enumerate()
+		.map(|(j, (a, b))| (j as u32, ((a + lambda * (b - a)) * 1e9).round() as u32))
+		.filter(|(_, score)| *score > 0)
+		.collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thirty_blocks_of_weight_updates_follow_eq_5_and_6() {
+	// Given a dev chain (manual sealing): Alice, Bob, Charlie and Dave are the preset's neurons;
+	// Eve and Ferdie register and stake with signed extrinsics.
+	let dir = tempfile::tempdir().unwrap();
+	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
+	let api = node.client().await;
+	api.create_block(true, true).await.unwrap();
+	for (who, stake) in [("eve", 1500 * UNIT), ("ferdie", 800 * UNIT)] {
+		submit_and_seal(&api, &bittensor::register(), who).await;
+		submit_and_seal(&api, &bittensor::add_stake(stake), who).await;
+	}
+	let names = ["alice", "bob", "charlie", "dave", "eve", "ferdie"];
+	let n = names.len();
+	let mut parent: Hash = api.call("chain_getBlockHash", vec![]).await.unwrap();
+	let params: Value = api.bittensor_rpc("getParams", vec![], Some(parent)).await.unwrap();
+	assert_eq!(params["neuronCount"], json!(n));
+	let epsilon = fraction(&params["maxWeightChange"]);
+	let tau = parse_tao(params["inflationPerBlock"].as_str().unwrap()).unwrap() as f64;
+	let mut rng = Rng(0x5eed_b17e_2024);
+
+	for block in 0..30 {
+		// When every neuron submits a bounded step of its row and a block is sealed,
+		let before = snapshot(&api, parent, n).await;
+		for (i, who) in names.iter().enumerate() {
+			let scores = step(&before.rows[i], epsilon, &mut rng);
+			api.submit_no_wait(&bittensor::set_weights(scores), &dev::signer(who).unwrap())
+				.await
+				.unwrap();
+		}
+		wait_until("six set_weights in the pool", Duration::from_secs(10), || async {
+			let pending: Vec<String> = api.call("author_pendingExtrinsics", vec![]).await.ok()?;
+			(pending.len() == n).then_some(())
+		})
+		.await;
+		let hash = api.create_block(true, true).await.unwrap().hash;
+		let events = api.block_events(hash).await.unwrap();
+		assert_eq!(events.count("Bittensor", "WeightsSet"), n, "block {block}: every update lands");
+		assert_eq!(events.failed, 0);
+
+		// then the ranking is eq. 5 on the stakes at the parent and the rows of the block,
+		let after = snapshot(&api, hash, n).await;
+		let mut ranks = vec![0f64; n];
+		for i in 0..n {
+			for j in 0..n {
+				ranks[j] += before.stakes[i] as f64 * after.rows[i][j] / n as f64;
+			}
+		}
+		let chain_ranks: Value = api.bittensor_rpc("getRanks", vec![], Some(hash)).await.unwrap();
+		for (j, r) in chain_ranks.as_array().unwrap().iter().enumerate() {
+			let r = parse_tao(r["rank"].as_str().unwrap()).unwrap() as f64;
+			// Rows are read back as 9-decimal fractions: exact Perbill, so only f64 and the
+			// chain's one floor per term separate the two.
+			assert!((r - ranks[j]).abs() <= n as f64 + 1e-12 * ranks[j], "block {block}: R_{j} {r} vs {}", ranks[j]);
+		}
+		// every stake grew by tau R_j / ||R||_2 (eq. 6),
+		let norm = ranks.iter().map(|r| r * r).sum::<f64>().sqrt();
+		let mut minted = 0u128;
+		for j in 0..n {
+			let expected = before.stakes[j] as f64 + tau * ranks[j] / norm;
+			let got = after.stakes[j] as f64;
+			assert!(
+				(got - expected).abs() <= 1e-9 * expected,
+				"block {block}: S_{j} = {got}, expected {expected}"
+			);
+			let grew = after.stakes[j] - before.stakes[j];
+			assert!((grew as f64 - tau * ranks[j] / norm).abs() <= 2.0 + 1e-9 * tau, "block {block}: dS_{j}");
+			minted += grew;
+		}
+		// and issuance grew by exactly what was minted, less the fees the block burned.
+		let issuance_before = api.total_issuance(Some(parent)).await.unwrap();
+		let issuance_after = api.total_issuance(Some(hash)).await.unwrap();
+		assert!(minted > 0 && events.fees > 0);
+		assert_eq!(issuance_after + events.fees, issuance_before + minted, "block {block}: issuance");
+		parent = hash;
+	}
+}
