@@ -46,5 +46,5 @@ sys.exit(1 if bad else 0)
 PY
 	echo "chain-specs: committed specs match the node"
 else
-	echo "chain-specs: wrote $out/local.json and $out/local.raw.json"
+	echo "chain-specs: wrote $out/{local,local4}{,.raw}.json"
 fi

@@ -151,7 +151,7 @@ async fn every_bad_input_is_refused_with_its_error_and_changes_nothing() {
 	// (from {0: .5, 1: .3, 2: .2} to {3: 1} is 1.1 in L2; epsilon is 0.1)
 	fails_in_block(&api, bittensor::set_weights(vec![(3, 1)]), &alice, "WeightChangeTooLarge").await;
 	// set_params by a signed account that is not the admin (root),
-	fails_in_block(&api, bittensor::set_params(None, Some(5 * UNIT), None), &bob, "BadOrigin").await;
+	fails_in_block(&api, bittensor::set_params(None, Some(5 * UNIT), None), &bob, "Bad origin").await;
 	// and through sudo by an account that is not the sudo key.
 	fails_in_block(&api, bittensor::sudo_set_params(None, Some(5 * UNIT), None), &bob, "RequireSudo").await;
 
@@ -170,17 +170,19 @@ async fn every_bad_input_is_refused_with_its_error_and_changes_nothing() {
 	refused_by_pool(&api, "bad signature", &bytes, 1010, "bad signature", &everyone).await;
 	// A valid call with no signature: nothing in the runtime validates unsigned weights.
 	let bare = api.unsigned_bytes(&bittensor::set_weights(vec![(0, 1)])).await.unwrap();
-	refused_by_pool(&api, "unsigned", &bare, 1011, "unsigned", &everyone).await;
+	refused_by_pool(&api, "unsigned", &bare, 1011, "NoUnsignedValidator", &everyone).await;
 	// A call index the pallet does not have (after the bare version byte: pallet, call).
 	let body = unprefixed(&bare);
 	let (version, pallet) = (body[0], body[1]);
-	refused_by_pool(&api, "unknown call", &prefixed(&[version, pallet, 99]), 1000, "decode", &everyone).await;
+	// The node takes any length-prefixed bytes as an opaque extrinsic; the runtime's
+	// `validate_transaction` then cannot decode it, and the pool refuses it (1002).
+	refused_by_pool(&api, "unknown call", &prefixed(&[version, pallet, 99]), 1002, "Verification Error", &everyone).await;
 	// set_weights whose argument says five entries but holds one.
 	let mut args = body[..3].to_vec();
 	args.extend_from_slice(&[5 << 2, 0, 0, 0, 0, 1, 0, 0, 0]);
-	refused_by_pool(&api, "bad arguments", &prefixed(&args), 1000, "decode", &everyone).await;
-	// Bytes that are no extrinsic at all.
-	refused_by_pool(&api, "undecodable", &[0x0b, 0xad, 0xc0, 0xde], 1000, "decode", &everyone).await;
+	refused_by_pool(&api, "bad arguments", &prefixed(&args), 1002, "Verification Error", &everyone).await;
+	// Bytes that are not even a length-prefixed extrinsic: refused by the RPC layer (1040).
+	refused_by_pool(&api, "undecodable", &[0x0b, 0xad, 0xc0, 0xde], 1040, "Could not decode", &everyone).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
