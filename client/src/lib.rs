@@ -178,7 +178,7 @@ impl Client {
 		signer: &subxt_signer::sr25519::Keypair,
 	) -> Result<Included, Error> {
 		let params = self.signed_params(signer).await?;
-		let at = self.api.at_current_block().await.map_err(Error::subxt)?;
+		let at = self.current_block().await?;
 		let mut progress = at
 			.transactions()
 			.sign_and_submit_then_watch(payload, signer, params)
@@ -213,7 +213,7 @@ impl Client {
 		signer: &subxt_signer::sr25519::Keypair,
 	) -> Result<Hash, Error> {
 		let params = self.signed_params(signer).await?;
-		let at = self.api.at_current_block().await.map_err(Error::subxt)?;
+		let at = self.current_block().await?;
 		at.transactions().sign_and_submit(payload, signer, params).await.map_err(Error::pool)
 	}
 
@@ -225,14 +225,14 @@ impl Client {
 		signer: &subxt_signer::sr25519::Keypair,
 	) -> Result<Vec<u8>, Error> {
 		let params = self.signed_params(signer).await?;
-		let at = self.api.at_current_block().await.map_err(Error::subxt)?;
+		let at = self.current_block().await?;
 		let tx = at.transactions().create_signed(payload, signer, params).await.map_err(Error::subxt)?;
 		Ok(tx.into_encoded())
 	}
 
 	/// The bytes of `payload` as an unsigned (bare) extrinsic.
 	pub async fn unsigned_bytes<P: Payload>(&self, payload: &P) -> Result<Vec<u8>, Error> {
-		let at = self.api.at_current_block().await.map_err(Error::subxt)?;
+		let at = self.current_block().await?;
 		let tx = at.transactions().create_unsigned(payload).map_err(Error::subxt)?;
 		Ok(tx.into_encoded())
 	}
@@ -300,6 +300,28 @@ impl Client {
 		let address = dynamic::storage::<(), u128>("Balances", "TotalIssuance");
 		let value = at.storage().fetch(address, ()).await.map_err(Error::subxt)?;
 		value.decode().map_err(Error::decode)
+	}
+
+	/// The current block, to build a transaction on. subxt reads the best hash and then its
+	/// header; on a node sealing blocks quickly, the hash it read can be replaced before the
+	/// header is fetched, so this tries again (five times, 100 ms apart) before giving up.
+	async fn current_block(
+		&self,
+	) -> Result<
+		subxt::client::ClientAtBlock<ChainConfig, subxt::client::OnlineClientAtBlockImpl<ChainConfig>>,
+		Error,
+	> {
+		let mut tries = 0;
+		loop {
+			match self.api.at_current_block().await {
+				Ok(at) => return Ok(at),
+				Err(_) if tries < 4 => {
+					tries += 1;
+					tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+				},
+				Err(e) => return Err(Error::subxt(e)),
+			}
+		}
 	}
 
 	pub(crate) async fn at(

@@ -55,18 +55,24 @@ where
 	let hash = api.create_block(true, true).await.unwrap().hash;
 	let elapsed = start.elapsed().as_secs_f64();
 	let events = api.block_events(hash).await.unwrap();
-	assert_eq!(events.count(event.0, event.1), accepted, "every accepted transaction is in the block");
+	assert_eq!(
+		events.count(event.0, event.1),
+		accepted,
+		"every accepted transaction is in the block ({}.{}); the block's events: {:?}",
+		event.0,
+		event.1,
+		events.names
+	);
 	assert_eq!(events.failed, 0);
 	let pending: Vec<String> = api.call("author_pendingExtrinsics", vec![]).await.unwrap();
 	assert!(pending.is_empty(), "nothing is left behind in the pool");
 	(accepted, refused, elapsed)
 }
 
-/// Row of neuron `k` (uid `first + k`): itself and the next 31 neurons, equal scores, with
-/// 0.02 moved from the first entry to the second on odd blocks (0.028 in L2).
-fn row(first: u32, k: usize, block: usize) -> Vec<(u32, u32)> {
-	let mut row: Vec<(u32, u32)> =
-		(0..ENTRIES).map(|m| (first + ((k + m) % NEURONS) as u32, 1_000_000)).collect();
+/// Row of the `k`-th neuron (`uids[k]`): itself and the next 31 neurons, equal scores, with
+/// 0.02 moved from its own entry to the next on odd blocks (0.028 in L2).
+fn row(uids: &[u32], k: usize, block: usize) -> Vec<(u32, u32)> {
+	let mut row: Vec<(u32, u32)> = (0..ENTRIES).map(|m| (uids[(k + m) % NEURONS], 1_000_000)).collect();
 	if block % 2 == 1 {
 		row[0].1 -= 640_000;
 		row[1].1 += 640_000;
@@ -76,7 +82,7 @@ fn row(first: u32, k: usize, block: usize) -> Vec<(u32, u32)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixty_four_neurons_set_weights_every_block_for_fifty_blocks() {
-	// Given 64 funded accounts registered as neurons (uids 4..68 after the preset's four),
+	// Given 64 funded accounts registered as neurons (after the preset's four),
 	// and epsilon raised to 1 by sudo so that a first 32-entry row may replace the self-row,
 	let dir = tempfile::tempdir().unwrap();
 	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
@@ -96,7 +102,13 @@ async fn sixty_four_neurons_set_weights_every_block_for_fifty_blocks() {
 	let (ok, refused, _) = one_block(&api, &signers, |_| bittensor::register(), ("Bittensor", "Registered")).await;
 	assert_eq!((ok, refused), (NEURONS, 0));
 	submit_and_seal(&api, &bittensor::sudo_set_params(Some(1_000_000_000), None, None), "alice").await;
-	let first = 4;
+	let params: serde_json::Value = api.bittensor_rpc("getParams", vec![], None).await.unwrap();
+	assert_eq!(params["maxWeightChange"], "1.000000000");
+	let mut uids = Vec::new();
+	for s in &signers {
+		uids.push(api.uid_of(&s.public_key().into(), None).await.unwrap().expect("registered"));
+	}
+	let uids = std::sync::Arc::new(uids);
 
 	// and a watcher calling the RPC every 100 ms,
 	let stop = Arc::new(AtomicBool::new(false));
@@ -123,7 +135,7 @@ async fn sixty_four_neurons_set_weights_every_block_for_fifty_blocks() {
 	let (mut included, mut refused, mut seconds) = (0, 0, 0.0);
 	for block in 0..BLOCKS {
 		let (ok, no, s) =
-			one_block(&api, &signers, |k| bittensor::set_weights(row(first, k, block)), ("Bittensor", "WeightsSet")).await;
+			one_block(&api, &signers, |k| bittensor::set_weights(row(&uids, k, block)), ("Bittensor", "WeightsSet")).await;
 		included += ok;
 		refused += no;
 		seconds += s;
@@ -144,7 +156,7 @@ async fn sixty_four_neurons_set_weights_every_block_for_fifty_blocks() {
 	// then every update was included or refused with a reason, the last rows are stored,
 	assert_eq!(included + refused, NEURONS * BLOCKS);
 	assert!(included > 0);
-	let last: Vec<(u32, u32)> = api.weights(first, None).await.unwrap().unwrap();
+	let last: Vec<(u32, u32)> = api.weights(uids[0], None).await.unwrap().unwrap();
 	assert_eq!(last.len(), ENTRIES);
 	// and the node answered every RPC call on the way.
 	let (calls, failures) = (calls.load(Ordering::SeqCst), failures.load(Ordering::SeqCst));
