@@ -147,7 +147,6 @@ impl pallet_bittensor::Config for Runtime {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use frame_support::traits::Get;
 	use pallet_bittensor::WeightInfo;
 
 	#[test]

@@ -1,0 +1,161 @@
+//! `bittensor-sim live`: the model's peers as accounts on a running node.
+//!
+//! Peer `k` is the account `//SimPeer<k>` of the dev phrase. Alice funds each with
+//! `fund` tokens, each registers and stakes `stake` tokens. Then, every block, each peer reads
+//! the chain's weights and stakes over RPC (`bittensor_getNeurons`, `bittensor_getParams` for
+//! epsilon), takes its gradient step on the model's payoff (stakes rescaled to a mean of one
+//! token, the model's unit), clips it to the chain's epsilon with the pallet's arithmetic, and
+//! submits `set_weights`. At the end, the chain's own ranks (`bittensor_getRanks`) are
+//! correlated with `R_ideal`.
+
+use std::time::{Duration, Instant};
+
+use bittensor_client::{bittensor, dev, tx, Client, Error};
+use serde_json::Value;
+use sp_arithmetic::Perbill;
+
+use crate::model::{pearson, spearman, Network, Params, UNIT};
+
+/// What a live run reached.
+#[derive(Debug, Clone)]
+pub struct LiveReport {
+	/// Blocks run.
+	pub blocks: usize,
+	/// `set_weights` included.
+	pub updates: usize,
+	/// Pearson correlation of the chain's ranks of the peers with `R_ideal`.
+	pub pearson: f64,
+	/// Spearman correlation of the same.
+	pub spearman: f64,
+	/// Mean self-weight of the peers on chain at the end.
+	pub self_weight: f64,
+	/// The peers' ranks on chain at the end, tokens.
+	pub ranks: Vec<f64>,
+	/// `R_ideal`.
+	pub ideal: Vec<f64>,
+}
+
+fn tao(v: &Value) -> Result<f64, Error> {
+	let s = v.as_str().ok_or_else(|| Error::Decode(format!("not a decimal string: {v}")))?;
+	Ok(bittensor::parse_tao(s).map_err(Error::Decode)? as f64)
+}
+
+async fn wait_for_block_after(api: &Client, number: u64) -> Result<u64, Error> {
+	let deadline = Instant::now() + Duration::from_secs(120);
+	loop {
+		let best = api.best_number().await?;
+		if best > number {
+			return Ok(best);
+		}
+		if Instant::now() > deadline {
+			return Err(Error::Timeout(format!("no block after #{number} in 120 s")));
+		}
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+}
+
+/// Runs `params.n` peers for `blocks` blocks against the node at `url`.
+pub async fn run(url: &str, params: Params, blocks: usize, fund: u128, stake: u128, mut log: impl FnMut(&str)) -> Result<LiveReport, Error> {
+	let api = Client::connect_with_retry(url, Duration::from_secs(30)).await?;
+	let n = params.n;
+	let peers: Vec<_> = (0..n).map(|k| dev::derived(&format!("//SimPeer{k}"))).collect::<Result<_, _>>()?;
+	let alice = dev::signer("alice")?;
+
+	// Fund, register and stake the peers that are not neurons yet.
+	let mut uids = Vec::new();
+	for (k, peer) in peers.iter().enumerate() {
+		let who = peer.public_key().into();
+		let uid = match api.uid_of(&who, None).await? {
+			Some(uid) => uid,
+			None => {
+				if api.free_balance(&who, None).await? < fund / 2 {
+					api.submit(&tx::transfer_keep_alive(&who, fund), &alice).await?;
+				}
+				api.submit(&bittensor::register(), peer).await?;
+				api.submit(&bittensor::add_stake(stake), peer).await?;
+				api.uid_of(&who, None).await?.ok_or_else(|| Error::Missing(format!("uid of peer {k}")))?
+			},
+		};
+		uids.push(uid);
+	}
+	log(&format!("peers: uids {uids:?}"));
+
+	let mut net = Network::new(params.clone());
+	let ideal = net.ideal_ranking();
+	let mut updates = 0;
+	let mut number = api.best_number().await?;
+	for block in 0..blocks {
+		// Read the chain at the best block: epsilon, stakes and rows of the peers.
+		let chain: Value = api.bittensor_rpc("getNeurons", vec![], None).await?;
+		let chain_params: Value = api.bittensor_rpc("getParams", vec![], None).await?;
+		let eps: f64 = chain_params["maxWeightChange"].as_str().unwrap_or("0").parse().unwrap_or(0.0);
+		net.params.epsilon = Perbill::from_parts((eps * 1e9).round() as u32);
+		let neurons = chain.as_array().cloned().unwrap_or_default();
+		let mut stakes = vec![0f64; n];
+		for neuron in &neurons {
+			let Some(k) = uids.iter().position(|u| Some(u64::from(*u)) == neuron["uid"].as_u64()) else { continue };
+			stakes[k] = tao(&neuron["stake"])?;
+			let mut row = vec![0u32; n];
+			for entry in neuron["weights"].as_array().cloned().unwrap_or_default() {
+				let j = entry[0].as_u64().and_then(|u| uids.iter().position(|x| u64::from(*x) == u));
+				let parts = (entry[1].as_str().unwrap_or("0").parse::<f64>().unwrap_or(0.0) * 1e9).round() as u32;
+				if let Some(j) = j {
+					row[j] = parts;
+				}
+			}
+			net.rows[k] = row;
+		}
+		let mean = stakes.iter().sum::<f64>() / n as f64;
+		net.stakes = stakes.iter().map(|s| (s / mean * UNIT) as u128).collect();
+
+		// Each peer steps and submits its row (as raw scores: the parts themselves).
+		let before = net.rows.clone();
+		net.step(net.params.tau);
+		let mut sent = 0;
+		for (k, peer) in peers.iter().enumerate() {
+			if net.rows[k] == before[k] {
+				continue;
+			}
+			let scores: Vec<(u32, u32)> = net.rows[k]
+				.iter()
+				.enumerate()
+				.filter(|(_, p)| **p > 0)
+				.map(|(j, p)| (uids[j], *p))
+				.collect();
+			api.submit_no_wait(&bittensor::set_weights(scores), peer).await?;
+			sent += 1;
+		}
+		updates += sent;
+		number = wait_for_block_after(&api, number).await?;
+		log(&format!("block {}/{blocks} (#{number}): {sent} set_weights", block + 1));
+	}
+	// Let the last updates land, then read the chain's own ranks.
+	number = wait_for_block_after(&api, number).await?;
+	let _ = number;
+	let ranks: Value = api.bittensor_rpc("getRanks", vec![], None).await?;
+	let mut chain_ranks = vec![0f64; n];
+	for r in ranks.as_array().cloned().unwrap_or_default() {
+		if let Some(k) = r["uid"].as_u64().and_then(|u| uids.iter().position(|x| u64::from(*x) == u)) {
+			chain_ranks[k] = tao(&r["rank"])? / UNIT;
+		}
+	}
+	let mut self_weight = 0.0;
+	for (k, uid) in uids.iter().enumerate() {
+		let row: Value = api.bittensor_rpc("getWeights", vec![Value::from(*uid)], None).await?;
+		for entry in row.as_array().cloned().unwrap_or_default() {
+			if entry[0].as_u64() == Some(u64::from(*uid)) {
+				self_weight += entry[1].as_str().unwrap_or("0").parse::<f64>().unwrap_or(0.0);
+			}
+		}
+		let _ = k;
+	}
+	Ok(LiveReport {
+		blocks,
+		updates,
+		pearson: pearson(&chain_ranks, &ideal),
+		spearman: spearman(&chain_ranks, &ideal),
+		self_weight: self_weight / n as f64,
+		ranks: chain_ranks,
+		ideal,
+	})
+}

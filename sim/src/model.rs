@@ -1,0 +1,432 @@
+//! The empirical model of the paper's section 2.2, on the chain's arithmetic.
+//!
+//! Each peer `i` has a random positive semi-definite Hessian `H_i`; the ideal ranking (eq. 2,
+//! unit outputs) is `R_ideal_j = (1/n) sum_i H_i[j][j]`. Peers hold weight rows as the chain
+//! stores them (`Perbill` parts summing to one) and take gradient steps on their payoff
+//! `P_i = tau R_i - alpha L_i` with the masked-input loss
+//! `L_i(W) = (m_i(W) - m_i(W0))^T H_i (m_i(W) - m_i(W0))` and the mask
+//! `m_ij(W) = sigmoid((s_i w_ij - mu_j) / T)` (eq. 7-8). A step is projected back onto the
+//! simplex, turned into a row by the pallet's `math::normalize`, and shrunk until the pallet's
+//! `math::within_l2_bound` accepts it (the chain's epsilon). Ranks come from `math::rank`,
+//! inflation from `math::inflation`, sparsity and the adaptive tau from `math::sparsity` and
+//! `math::adapt_tau`: the simulation runs the chain's exact arithmetic.
+
+use pallet_bittensor::math;
+use sp_arithmetic::Perbill;
+
+/// Base units per token (the chain's 12 decimals).
+pub const UNIT: f64 = 1e12;
+const ONE: f64 = 1e9;
+const W0_SPREAD_BASE: f64 = 1e6;
+const W0_SPREAD: f64 = 5e4;
+
+/// A deterministic generator (xorshift64*), so that a run is the same for a seed.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+	/// A generator for `seed`.
+	pub fn new(seed: u64) -> Self {
+		Self(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+	}
+
+	/// Uniform in [0, 1).
+	pub fn uniform(&mut self) -> f64 {
+		self.0 ^= self.0 >> 12;
+		self.0 ^= self.0 << 25;
+		self.0 ^= self.0 >> 27;
+		(self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+	}
+
+	/// Standard normal (Box-Muller).
+	pub fn normal(&mut self) -> f64 {
+		let u = self.uniform().max(1e-300);
+		let v = self.uniform();
+		(-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+	}
+}
+
+/// The parameters of a run.
+#[derive(Clone, Debug)]
+pub struct Params {
+	/// Peers.
+	pub n: usize,
+	/// Weight of the loss in the payoff.
+	pub alpha: f64,
+	/// Inflation per step, tokens (the rank's weight in the payoff).
+	pub tau: f64,
+	/// Gradient step size.
+	pub lambda: f64,
+	/// Mask temperature, tokens. The default `0.5 sqrt(n)` puts the balance of the two
+	/// gradients (rank `tau s / n` against loss `~ alpha dw / (8 T^2)`) at a move of
+	/// `8 T^2 / (n alpha / tau) = 2 tau / alpha` from `W0`: past the identity at
+	/// `alpha / tau = 1`, a few hundredths at 50.
+	pub temperature: f64,
+	/// The chain's L2 bound on a row's change per step.
+	pub epsilon: Perbill,
+	/// The seed of the Hessians and of `W0`.
+	pub seed: u64,
+	/// Stakes, tokens (one each when empty).
+	pub stakes: Vec<f64>,
+	/// Stop when no row moves more than this (L2) in a step.
+	pub tolerance: f64,
+	/// Stop after this many steps at most (the paper's `1000 n` by default).
+	pub max_steps: usize,
+}
+
+impl Params {
+	/// The defaults for `n` peers at `alpha / tau = ratio`.
+	pub fn new(n: usize, ratio: f64, seed: u64) -> Self {
+		Self {
+			n,
+			alpha: ratio,
+			tau: 1.0,
+			lambda: 0.5,
+			temperature: 0.7 * (n as f64).sqrt(),
+			epsilon: Perbill::from_percent(10),
+			seed,
+			stakes: Vec::new(),
+			tolerance: 1e-6,
+			max_steps: 1000 * n,
+		}
+	}
+
+	fn stake(&self, i: usize) -> f64 {
+		self.stakes.get(i).copied().unwrap_or(1.0)
+	}
+}
+
+/// The network: Hessians, the initial mask, and the rows as the chain stores them.
+pub struct Network {
+	/// The run's parameters.
+	pub params: Params,
+	/// `H_i`, dense n x n, one per peer.
+	pub hessians: Vec<Vec<Vec<f64>>>,
+	/// `m_i(W0)`.
+	pub mask0: Vec<Vec<f64>>,
+	/// Rows in parts, dense (zeros included), one per peer.
+	pub rows: Vec<Vec<u32>>,
+	/// Stakes, base units.
+	pub stakes: Vec<u128>,
+	/// Steps taken.
+	pub steps: usize,
+}
+
+/// The sigmoid.
+pub fn sigmoid(x: f64) -> f64 {
+	1.0 / (1.0 + (-x).exp())
+}
+
+impl Network {
+	/// Draws the Hessians and a near-uniform `W0` (each score 1 plus up to 5% noise, so that
+	/// the ranking at `W0` is flat and what the peers do shows). `H_i = D (A_i A_i^T / n) D`
+	/// with `A_i` standard normal and `D = diag(sqrt(q))`, where `q_j = e^u`, `u` uniform in
+	/// `[-1.5, 1.5]`, is how much peer `j`'s output is worth to everyone: random positive
+	/// semi-definite Hessians that share a ground truth, so `R_ideal` is a ranking to track.
+	/// A peer's own output is not among its inputs: row and column `i` of `H_i` are zero (it
+	/// stays positive semi-definite).
+	pub fn new(params: Params) -> Self {
+		let n = params.n;
+		let mut rng = Rng::new(params.seed);
+		let quality: Vec<f64> = (0..n).map(|_| (3.0 * rng.uniform() - 1.5).exp().sqrt()).collect();
+		let hessians = (0..n)
+			.map(|i| {
+				let a: Vec<Vec<f64>> = (0..n).map(|_| (0..n).map(|_| rng.normal()).collect()).collect();
+				(0..n)
+					.map(|r| {
+						(0..n)
+							.map(|c| {
+								if r == i || c == i {
+									return 0.0;
+								}
+								let aat = (0..n).map(|k| a[r][k] * a[c][k]).sum::<f64>() / n as f64;
+								quality[r] * aat * quality[c]
+							})
+							.collect()
+					})
+					.collect()
+			})
+			.collect();
+		let rows = (0..n)
+			.map(|i| {
+				let scores: Vec<(u32, u32)> =
+					(0..n).map(|j| (j as u32, (W0_SPREAD_BASE + rng.uniform() * W0_SPREAD) as u32)).collect();
+				dense(&math::normalize(&scores).expect("positive scores"), n, i)
+			})
+			.collect();
+		let stakes = (0..n).map(|i| (params.stake(i) * UNIT) as u128).collect();
+		let mut net = Self { params, hessians, mask0: Vec::new(), rows, stakes, steps: 0 };
+		net.mask0 = (0..n).map(|i| net.mask_row(i)).collect();
+		net
+	}
+
+	/// `R_ideal_j = (1/n) sum_i H_i[j][j]`.
+	pub fn ideal_ranking(&self) -> Vec<f64> {
+		let n = self.params.n;
+		(0..n).map(|j| self.hessians.iter().map(|h| h[j][j]).sum::<f64>() / n as f64).collect()
+	}
+
+	/// The chain's ranking (`math::rank`), in tokens.
+	pub fn ranking(&self) -> Vec<f64> {
+		let n = self.params.n;
+		let rows: Vec<Vec<(usize, u32)>> = self
+			.rows
+			.iter()
+			.map(|r| r.iter().enumerate().filter(|(_, p)| **p > 0).map(|(j, p)| (j, *p)).collect())
+			.collect();
+		math::rank(n, n as u32, self.stakes.iter().zip(&rows).map(|(s, r)| (*s, r.as_slice())))
+			.into_iter()
+			.map(|r| r as f64 / UNIT)
+			.collect()
+	}
+
+	/// The chain's sparsity (`math::sparsity`): the mean self-weight.
+	pub fn sparsity(&self) -> Perbill {
+		let sum: u64 = self.rows.iter().enumerate().map(|(i, r)| u64::from(r[i])).sum();
+		math::sparsity(sum, self.params.n as u32)
+	}
+
+	/// The mean self-weight as a number.
+	pub fn self_weight(&self) -> f64 {
+		f64::from(self.sparsity().deconstruct()) / ONE
+	}
+
+	fn weight(&self, i: usize, j: usize) -> f64 {
+		f64::from(self.rows[i][j]) / ONE
+	}
+
+	fn stake_tokens(&self, i: usize) -> f64 {
+		self.stakes[i] as f64 / UNIT
+	}
+
+	/// `mu_j = (1/n) sum_k s_k w_kj`, tokens.
+	fn mu(&self) -> Vec<f64> {
+		let n = self.params.n;
+		(0..n)
+			.map(|j| (0..n).map(|k| self.stake_tokens(k) * self.weight(k, j)).sum::<f64>() / n as f64)
+			.collect()
+	}
+
+	/// `m_i(W)`.
+	pub fn mask_row(&self, i: usize) -> Vec<f64> {
+		let mu = self.mu();
+		let s = self.stake_tokens(i);
+		(0..self.params.n)
+			.map(|j| sigmoid((s * self.weight(i, j) - mu[j]) / self.params.temperature))
+			.collect()
+	}
+
+	/// `L_i(W)`.
+	pub fn loss(&self, i: usize) -> f64 {
+		let d: Vec<f64> = self.mask_row(i).iter().zip(&self.mask0[i]).map(|(a, b)| a - b).collect();
+		let h = &self.hessians[i];
+		d.iter().enumerate().map(|(r, dr)| dr * h[r].iter().zip(&d).map(|(x, y)| x * y).sum::<f64>()).sum()
+	}
+
+	/// `dP_i / dw_ij` for every `j`: `tau s_i / n` on the self-weight, less
+	/// `alpha * 2 (H_i d)_j * m_ij (1 - m_ij) * s_i (1 - 1/n) / T`.
+	pub fn payoff_gradient(&self, i: usize, tau: f64) -> Vec<f64> {
+		let n = self.params.n;
+		let m = self.mask_row(i);
+		let d: Vec<f64> = m.iter().zip(&self.mask0[i]).map(|(a, b)| a - b).collect();
+		let h = &self.hessians[i];
+		let s = self.stake_tokens(i);
+		let dm_dw = s * (1.0 - 1.0 / n as f64) / self.params.temperature;
+		(0..n)
+			.map(|j| {
+				let hd: f64 = h[j].iter().zip(&d).map(|(x, y)| x * y).sum();
+				let loss = 2.0 * hd * m[j] * (1.0 - m[j]) * dm_dw;
+				let rank = if j == i { tau * s / n as f64 } else { 0.0 };
+				rank - self.params.alpha * loss
+			})
+			.collect()
+	}
+
+	/// One step of every peer (all from the same `W`, as in one block). Returns the largest
+	/// L2 move of a row.
+	pub fn step(&mut self, tau: f64) -> f64 {
+		let n = self.params.n;
+		let gradients: Vec<Vec<f64>> = (0..n).map(|i| self.payoff_gradient(i, tau)).collect();
+		let mut largest = 0f64;
+		for (i, g) in gradients.iter().enumerate() {
+			let old: Vec<f64> = (0..n).map(|j| self.weight(i, j)).collect();
+			let target: Vec<f64> = old.iter().zip(g).map(|(w, g)| w + self.params.lambda * g).collect();
+			let target = project_to_simplex(&target);
+			if let Some(row) = bounded_row(&self.rows[i], &old, &target, self.params.epsilon, i) {
+				let moved = l2(&self.rows[i], &row);
+				largest = largest.max(moved);
+				self.rows[i] = row;
+			}
+		}
+		self.steps += 1;
+		largest
+	}
+
+	/// Steps until no row moves more than the tolerance, or `max_steps`. Calls `progress`
+	/// after each step with the step count.
+	pub fn run_to_equilibrium(&mut self, mut progress: impl FnMut(usize)) -> usize {
+		let tau = self.params.tau;
+		while self.steps < self.params.max_steps {
+			let moved = self.step(tau);
+			progress(self.steps);
+			if moved < self.params.tolerance {
+				break;
+			}
+		}
+		self.steps
+	}
+
+	/// The chain's inflation step (`math::inflation`) with `tau` tokens: stakes grow by
+	/// `tau R / ||R||`. Returns what was minted, tokens.
+	pub fn inflate(&mut self, tau: f64) -> f64 {
+		let n = self.params.n;
+		let rows: Vec<Vec<(usize, u32)>> = self
+			.rows
+			.iter()
+			.map(|r| r.iter().enumerate().filter(|(_, p)| **p > 0).map(|(j, p)| (j, *p)).collect())
+			.collect();
+		let ranks = math::rank(n, n as u32, self.stakes.iter().zip(&rows).map(|(s, r)| (*s, r.as_slice())));
+		let minted = math::inflation(&ranks, (tau * UNIT) as u128);
+		let mut total = 0u128;
+		for (s, m) in self.stakes.iter_mut().zip(minted) {
+			*s = s.saturating_add(m);
+			total = total.saturating_add(m);
+		}
+		total as f64 / UNIT
+	}
+}
+
+/// A sparse row from `math` as a dense row of `n` parts (`own` gets everything if empty).
+fn dense(row: &[(u32, u32)], n: usize, own: usize) -> Vec<u32> {
+	let mut out = vec![0u32; n];
+	for (j, p) in row {
+		out[*j as usize] = *p;
+	}
+	if row.is_empty() {
+		out[own] = math::ONE_PARTS;
+	}
+	out
+}
+
+fn sparse(row: &[u32]) -> Vec<(u32, u32)> {
+	row.iter().enumerate().filter(|(_, p)| **p > 0).map(|(j, p)| (j as u32, *p)).collect()
+}
+
+/// The L2 distance of two dense part rows, as a fraction of one (via `math::l2_distance_sq`).
+pub fn l2(a: &[u32], b: &[u32]) -> f64 {
+	(math::l2_distance_sq(&sparse(a), &sparse(b)) as f64).sqrt() / ONE
+}
+
+/// The row the chain would store for `target` (fractions), moved from `current` no further
+/// than the chain's epsilon allows: the step is shortened until `math::within_l2_bound`
+/// accepts the normalized row. `None` if even a tiny step does not pass (or changes nothing).
+fn bounded_row(current: &[u32], old: &[f64], target: &[f64], epsilon: Perbill, own: usize) -> Option<Vec<u32>> {
+	let n = current.len();
+	let dist = old.iter().zip(target).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+	if dist == 0.0 {
+		return None;
+	}
+	let eps = f64::from(epsilon.deconstruct()) / ONE;
+	let mut t = (eps / dist).min(1.0);
+	for _ in 0..40 {
+		let scores: Vec<(u32, u32)> = old
+			.iter()
+			.zip(target)
+			.enumerate()
+			.map(|(j, (a, b))| (j as u32, ((a + t * (b - a)).max(0.0) * ONE).round() as u32))
+			.collect();
+		if let Ok(row) = math::normalize(&scores) {
+			if math::within_l2_bound(&sparse(current), &row, epsilon) {
+				return Some(dense(&row, n, own));
+			}
+		}
+		t *= 0.9;
+	}
+	None
+}
+
+/// The Euclidean projection of `v` onto the simplex `{x >= 0, sum x = 1}`.
+pub fn project_to_simplex(v: &[f64]) -> Vec<f64> {
+	let mut u = v.to_vec();
+	u.sort_by(|a, b| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal));
+	let mut cumulative = 0.0;
+	let mut theta = 0.0;
+	for (k, x) in u.iter().enumerate() {
+		cumulative += x;
+		let t = (cumulative - 1.0) / (k + 1) as f64;
+		if x - t > 0.0 {
+			theta = t;
+		}
+	}
+	v.iter().map(|x| (x - theta).max(0.0)).collect()
+}
+
+/// Pearson correlation; 0 when either side is constant.
+pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
+	let n = a.len() as f64;
+	let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+	let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+	let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+	let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+	if va <= 1e-24 || vb <= 1e-24 {
+		return 0.0;
+	}
+	cov / (va * vb).sqrt()
+}
+
+fn ranks_of(v: &[f64]) -> Vec<f64> {
+	let mut idx: Vec<usize> = (0..v.len()).collect();
+	idx.sort_by(|&a, &b| v[a].partial_cmp(&v[b]).unwrap_or(std::cmp::Ordering::Equal));
+	let mut out = vec![0.0; v.len()];
+	let mut k = 0;
+	while k < idx.len() {
+		let mut end = k;
+		while end + 1 < idx.len() && v[idx[end + 1]] == v[idx[k]] {
+			end += 1;
+		}
+		let average = (k + end) as f64 / 2.0;
+		for &i in &idx[k..=end] {
+			out[i] = average;
+		}
+		k = end + 1;
+	}
+	out
+}
+
+/// Spearman correlation (Pearson on ranks, ties averaged).
+pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
+	pearson(&ranks_of(a), &ranks_of(b))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn projection_lands_on_the_simplex() {
+		let p = project_to_simplex(&[0.5, 0.8, -0.2]);
+		assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+		assert!(p.iter().all(|x| *x >= 0.0));
+		assert_eq!(project_to_simplex(&[0.2, 0.3, 0.5]), vec![0.2, 0.3, 0.5]);
+	}
+
+	#[test]
+	fn correlations_of_known_series() {
+		assert!((pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]) - 1.0).abs() < 1e-12);
+		assert!((spearman(&[1.0, 5.0, 3.0], &[10.0, 30.0, 20.0]) - 1.0).abs() < 1e-12);
+		assert_eq!(pearson(&[1.0, 1.0], &[1.0, 2.0]), 0.0);
+	}
+
+	#[test]
+	fn every_stored_row_sums_to_one_and_moves_within_epsilon() {
+		let mut net = Network::new(Params::new(6, 1.0, 7));
+		for _ in 0..50 {
+			let before = net.rows.clone();
+			net.step(1.0);
+			for (a, b) in before.iter().zip(&net.rows) {
+				assert_eq!(b.iter().map(|p| u64::from(*p)).sum::<u64>(), 1_000_000_000);
+				assert!(l2(a, b) <= 0.1 + 1e-12);
+			}
+		}
+	}
+}
