@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building the node needs, idempotently, on Debian/Ubuntu with rustup:
 # protoc (litep2p/sc-network), system OpenSSL headers (OPENSSL_NO_VENDOR=1), pkg-config,
-# and the pinned Rust toolchain with the wasm32v1-none target and rust-src.
+# the DejaVu font (the simulator's plots), and the pinned Rust toolchain with the
+# wasm32v1-none target and rust-src.
 # Source it (`. scripts/setup.sh`) to also get the build environment in your shell.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 command -v cc >/dev/null 2>&1 || need+=(build-essential)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# The simulator's PNG plots draw their labels with DejaVu Sans.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "setup: installing Debian packages: ${need[*]}"
 	SUDO=""

@@ -29,7 +29,11 @@ trap summary EXIT
 setup() { . scripts/setup.sh; }
 build() { cargo build --release --locked --workspace; }
 specs() { scripts/chain-specs.sh --check; }
-unit() { cargo test --release --locked --workspace --lib; }
+# Unit tests of every crate, and the simulator's check of the paper's qualitative claims.
+unit() {
+	cargo test --release --locked --workspace --lib
+	cargo test --release --locked -p bittensor-sim --test claims
+}
 # The pallet's lints, and its benchmarks (as tests against the mock) and try_state, with the
 # features the node build leaves out; only the pallet's own dependencies are built with them.
 # Clippy first: the pallet denies arithmetic_side_effects, indexing_slicing, unwrap/expect.
