@@ -166,8 +166,8 @@ impl Network {
 		(0..n).map(|j| self.hessians.iter().map(|h| h[j][j]).sum::<f64>() / n as f64).collect()
 	}
 
-	/// The chain's ranking (`math::rank`), in tokens.
-	pub fn ranking(&self) -> Vec<f64> {
+	/// The chain's ranking (`math::rank`), base units.
+	fn chain_ranks(&self) -> Vec<u128> {
 		let n = self.params.n;
 		let rows: Vec<Vec<(usize, u32)>> = self
 			.rows
@@ -175,9 +175,11 @@ impl Network {
 			.map(|r| r.iter().enumerate().filter(|(_, p)| **p > 0).map(|(j, p)| (j, *p)).collect())
 			.collect();
 		math::rank(n, n as u32, self.stakes.iter().zip(&rows).map(|(s, r)| (*s, r.as_slice())))
-			.into_iter()
-			.map(|r| r as f64 / UNIT)
-			.collect()
+	}
+
+	/// The chain's ranking (`math::rank`), in tokens.
+	pub fn ranking(&self) -> Vec<f64> {
+		self.chain_ranks().into_iter().map(|r| r as f64 / UNIT).collect()
 	}
 
 	/// The chain's sparsity (`math::sparsity`): the mean self-weight.
@@ -279,14 +281,7 @@ impl Network {
 	/// The chain's inflation step (`math::inflation`) with `tau` tokens: stakes grow by
 	/// `tau R / ||R||`. Returns what was minted, tokens.
 	pub fn inflate(&mut self, tau: f64) -> f64 {
-		let n = self.params.n;
-		let rows: Vec<Vec<(usize, u32)>> = self
-			.rows
-			.iter()
-			.map(|r| r.iter().enumerate().filter(|(_, p)| **p > 0).map(|(j, p)| (j, *p)).collect())
-			.collect();
-		let ranks = math::rank(n, n as u32, self.stakes.iter().zip(&rows).map(|(s, r)| (*s, r.as_slice())));
-		let minted = math::inflation(&ranks, (tau * UNIT) as u128);
+		let minted = math::inflation(&self.chain_ranks(), (tau * UNIT) as u128);
 		let mut total = 0u128;
 		for (s, m) in self.stakes.iter_mut().zip(minted) {
 			*s = s.saturating_add(m);

@@ -220,18 +220,37 @@ where
 	}
 }
 
-/// Submits `payload` signed by the dev account `who` on a manual-seal node, waits until the
-/// pool holds it, seals a block and returns that block's hash.
+/// A fresh `--dev --sealing manual` chain in `dir` with one block sealed: the node, a client
+/// of it, and that first block's hash.
+pub async fn manual_dev_chain(dir: &Path) -> (Node, Client, client::Hash) {
+	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir);
+	let api = node.client().await;
+	let first = api.create_block(true, true).await.unwrap().hash;
+	(node, api, first)
+}
+
+/// How many transactions the node's pool holds (`author_pendingExtrinsics`); 0 if it does not
+/// answer.
+pub async fn pool_len(api: &Client) -> usize {
+	api.call::<Vec<String>>("author_pendingExtrinsics", vec![]).await.map_or(0, |p| p.len())
+}
+
+/// Waits (30 s at most) until the pool holds `n` transactions.
+pub async fn wait_for_pool(api: &Client, n: usize) {
+	wait_until(&format!("{n} transactions in the pool"), Duration::from_secs(30), || async {
+		(pool_len(api).await == n).then_some(())
+	})
+	.await
+}
+
+/// Submits `payload` signed by the dev account `who` on a manual-seal node with an empty
+/// pool, waits until the pool holds it, seals a block and returns that block's hash.
 pub async fn submit_and_seal<P: client::subxt::transactions::Payload>(
 	api: &Client,
 	payload: &P,
 	who: &str,
 ) -> client::Hash {
 	api.submit_no_wait(payload, &client::dev::signer(who).unwrap()).await.unwrap();
-	wait_until("the transaction to be in the pool", Duration::from_secs(10), || async {
-		let pending: Vec<String> = api.call("author_pendingExtrinsics", vec![]).await.ok()?;
-		(!pending.is_empty()).then_some(())
-	})
-	.await;
+	wait_for_pool(api, 1).await;
 	api.create_block(false, true).await.unwrap().hash
 }

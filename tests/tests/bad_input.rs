@@ -10,7 +10,7 @@ use bittensor_e2e::{
 		bittensor, dev, subxt::transactions::Payload, subxt_signer::sr25519::Keypair, tx, AccountId,
 		Client, Error, Hash,
 	},
-	submit_and_seal, wait_until, Node, UNIT,
+	manual_dev_chain, pool_len, submit_and_seal, wait_for_pool, wait_until, UNIT,
 };
 use serde_json::Value;
 
@@ -30,23 +30,19 @@ async fn best(api: &Client) -> Hash {
 	api.call("chain_getBlockHash", vec![]).await.unwrap()
 }
 
-async fn pending(api: &Client) -> usize {
-	api.call::<Vec<String>>("author_pendingExtrinsics", vec![]).await.map_or(0, |p| p.len())
-}
-
 /// Submits `payload` signed by `signer` and watches it while a block is sealed; returns how
 /// it ended and the sealed block.
 async fn submit_in_block<P>(api: &Client, payload: P, signer: &Keypair) -> (Result<(), Error>, Hash)
 where
 	P: Payload + Send + Sync + 'static,
 {
-	let before = pending(api).await;
+	let before = pool_len(api).await;
 	let task = {
 		let (api, signer) = (api.clone(), signer.clone());
 		tokio::spawn(async move { api.submit(&payload, &signer).await.map(|_| ()) })
 	};
 	wait_until("the transaction in the pool, or refused", Duration::from_secs(10), || async {
-		(task.is_finished() || pending(api).await > before).then_some(())
+		(task.is_finished() || pool_len(api).await > before).then_some(())
 	})
 	.await;
 	let block = api.create_block(true, true).await.unwrap().hash;
@@ -88,7 +84,7 @@ async fn refused_by_pool(api: &Client, what: &str, bytes: &[u8], code: i32, text
 		},
 		other => panic!("{what}: expected a pool refusal, got {other:?}"),
 	}
-	assert_eq!(pending(api).await, 0, "{what}: nothing waits in the pool");
+	assert_eq!(pool_len(api).await, 0, "{what}: nothing waits in the pool");
 	let block = api.create_block(true, true).await.unwrap().hash;
 	let events = api.block_events(block).await.unwrap();
 	assert_eq!((events.fees, events.failed), (0, 0), "{what}: no extrinsic of it was included");
@@ -121,9 +117,7 @@ fn prefixed(body: &[u8]) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_bad_input_is_refused_with_its_error_and_changes_nothing() {
 	let dir = tempfile::tempdir().unwrap();
-	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
-	let api = node.client().await;
-	api.create_block(true, true).await.unwrap();
+	let (_node, api, _) = manual_dev_chain(dir.path()).await;
 	// tau = 0: blocks no longer move stakes, so any change would be the bad input's.
 	submit_and_seal(&api, &bittensor::sudo_set_params(None, Some(0), None), "alice").await;
 	let params: Value = api.bittensor_rpc("getParams", vec![], None).await.unwrap();
@@ -188,9 +182,7 @@ async fn every_bad_input_is_refused_with_its_error_and_changes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_one_block_the_update_that_takes_the_row_past_epsilon_fails() {
 	let dir = tempfile::tempdir().unwrap();
-	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
-	let api = node.client().await;
-	api.create_block(true, true).await.unwrap();
+	let (_node, api, _) = manual_dev_chain(dir.path()).await;
 	let alice = dev::signer("alice").unwrap();
 	let start = api.weights(0, None).await.unwrap().unwrap();
 	assert_eq!(start, vec![(0, 500_000_000), (1, 300_000_000), (2, 200_000_000)]);
@@ -201,18 +193,12 @@ async fn in_one_block_the_update_that_takes_the_row_past_epsilon_fails() {
 		let (api, alice) = (api.clone(), alice.clone());
 		tokio::spawn(async move { api.submit(&bittensor::set_weights(vec![(0, 45), (1, 35), (2, 20)]), &alice).await })
 	};
-	wait_until("the first update in the pool", Duration::from_secs(10), || async {
-		(pending(&api).await == 1).then_some(())
-	})
-	.await;
+	wait_for_pool(&api, 1).await;
 	let second = {
 		let (api, alice) = (api.clone(), alice.clone());
 		tokio::spawn(async move { api.submit(&bittensor::set_weights(vec![(0, 40), (1, 40), (2, 20)]), &alice).await })
 	};
-	wait_until("the second update in the pool", Duration::from_secs(10), || async {
-		(pending(&api).await == 2).then_some(())
-	})
-	.await;
+	wait_for_pool(&api, 2).await;
 
 	// when the block is sealed,
 	let block = api.create_block(true, true).await.unwrap().hash;

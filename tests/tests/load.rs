@@ -13,7 +13,7 @@ use std::{
 
 use bittensor_e2e::{
 	client::{bittensor, dev, tx, Client, Error},
-	submit_and_seal, wait_until, Node, UNIT,
+	manual_dev_chain, pool_len, submit_and_seal, wait_for_pool, UNIT,
 };
 use bittensor_e2e::client::subxt_signer::sr25519::Keypair;
 
@@ -47,11 +47,7 @@ where
 			Err(e) => panic!("not a pool refusal: {e}"),
 		}
 	}
-	wait_until("the accepted transactions in the pool", Duration::from_secs(30), || async {
-		let pending: Vec<String> = api.call("author_pendingExtrinsics", vec![]).await.ok()?;
-		(pending.len() == accepted).then_some(())
-	})
-	.await;
+	wait_for_pool(api, accepted).await;
 	let hash = api.create_block(true, true).await.unwrap().hash;
 	let elapsed = start.elapsed().as_secs_f64();
 	let events = api.block_events(hash).await.unwrap();
@@ -64,8 +60,7 @@ where
 		events.names
 	);
 	assert_eq!(events.failed, 0);
-	let pending: Vec<String> = api.call("author_pendingExtrinsics", vec![]).await.unwrap();
-	assert!(pending.is_empty(), "nothing is left behind in the pool");
+	assert_eq!(pool_len(api).await, 0, "nothing is left behind in the pool");
 	(accepted, refused, elapsed)
 }
 
@@ -85,19 +80,13 @@ async fn sixty_four_neurons_set_weights_every_block_for_fifty_blocks() {
 	// Given 64 funded accounts registered as neurons (after the preset's four),
 	// and epsilon raised to 1 by sudo so that a first 32-entry row may replace the self-row,
 	let dir = tempfile::tempdir().unwrap();
-	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
-	let api = node.client().await;
-	api.create_block(true, true).await.unwrap();
+	let (_node, api, _) = manual_dev_chain(dir.path()).await;
 	let signers: Vec<Keypair> = (0..NEURONS).map(|k| dev::derived(&format!("//Neuron{k}")).unwrap()).collect();
 	let alice = dev::signer("alice").unwrap();
 	for s in &signers {
 		api.submit_no_wait(&tx::transfer_keep_alive(&s.public_key().into(), 1000 * UNIT), &alice).await.unwrap();
 	}
-	wait_until("64 transfers in the pool", Duration::from_secs(30), || async {
-		let pending: Vec<String> = api.call("author_pendingExtrinsics", vec![]).await.ok()?;
-		(pending.len() == NEURONS).then_some(())
-	})
-	.await;
+	wait_for_pool(&api, NEURONS).await;
 	api.create_block(true, true).await.unwrap();
 	let (ok, refused, _) = one_block(&api, &signers, |_| bittensor::register(), ("Bittensor", "Registered")).await;
 	assert_eq!((ok, refused), (NEURONS, 0));

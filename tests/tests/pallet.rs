@@ -3,15 +3,13 @@
 
 use std::time::Duration;
 
-use bittensor_e2e::{client, client::bittensor, submit_and_seal, wait_until, Node, UNIT};
+use bittensor_e2e::{client, client::bittensor, manual_dev_chain, submit_and_seal, wait_until, UNIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dev_chain_ranks_and_mints_every_block() {
 	// Given a fresh dev chain (manual sealing) with the preset's four neurons.
 	let dir = tempfile::tempdir().unwrap();
-	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
-	let api = node.client().await;
-	let b1 = api.create_block(true, true).await.unwrap().hash;
+	let (_node, api, b1) = manual_dev_chain(dir.path()).await;
 	let before = api.neurons(Some(b1)).await.unwrap();
 	assert_eq!(before.len(), 4, "Alice, Bob, Charlie and Dave are neurons at genesis");
 	let tau = api.params(Some(b1)).await.unwrap().inflation_per_block;
@@ -53,9 +51,7 @@ async fn dev_chain_ranks_and_mints_every_block() {
 async fn signed_calls_register_stake_and_set_weights() {
 	// Given a dev chain (manual sealing).
 	let dir = tempfile::tempdir().unwrap();
-	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
-	let api = node.client().await;
-	api.create_block(true, true).await.unwrap();
+	let (_node, api, _) = manual_dev_chain(dir.path()).await;
 	let eve = client::dev::account_id("eve").unwrap();
 
 	// When Eve registers, stakes 500 TAO and weights Alice (uid 0) and herself,

@@ -2,11 +2,9 @@
 //! move their weights every block for 30 blocks; after every block the test recomputes
 //! eq. 5 and 6 (SPEC §3–4) in f64 from what the RPC reads at the parent and at the block.
 
-use std::time::Duration;
-
 use bittensor_e2e::{
 	client::{bittensor::parse_tao, bittensor, dev, Client, Hash},
-	submit_and_seal, wait_until, Node, UNIT,
+	manual_dev_chain, submit_and_seal, wait_for_pool, UNIT,
 };
 use serde_json::{json, Value};
 
@@ -72,9 +70,7 @@ async fn thirty_blocks_of_weight_updates_follow_eq_5_and_6() {
 	// Given a dev chain (manual sealing): Alice, Bob, Charlie and Dave are the preset's neurons;
 	// Eve and Ferdie register and stake with signed extrinsics.
 	let dir = tempfile::tempdir().unwrap();
-	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
-	let api = node.client().await;
-	api.create_block(true, true).await.unwrap();
+	let (_node, api, _) = manual_dev_chain(dir.path()).await;
 	for (who, stake) in [("eve", 1500 * UNIT), ("ferdie", 800 * UNIT)] {
 		submit_and_seal(&api, &bittensor::register(), who).await;
 		submit_and_seal(&api, &bittensor::add_stake(stake), who).await;
@@ -97,11 +93,7 @@ async fn thirty_blocks_of_weight_updates_follow_eq_5_and_6() {
 				.await
 				.unwrap();
 		}
-		wait_until("six set_weights in the pool", Duration::from_secs(10), || async {
-			let pending: Vec<String> = api.call("author_pendingExtrinsics", vec![]).await.ok()?;
-			(pending.len() == n).then_some(())
-		})
-		.await;
+		wait_for_pool(&api, n).await;
 		let hash = api.create_block(true, true).await.unwrap().hash;
 		let events = api.block_events(hash).await.unwrap();
 		assert_eq!(events.count("Bittensor", "WeightsSet"), n, "block {block}: every update lands");

@@ -4,7 +4,7 @@
 
 use bittensor_e2e::{
 	client::{self, bittensor, subxt::ext::codec::Decode, Client, Hash},
-	submit_and_seal, Node, UNIT,
+	manual_dev_chain, submit_and_seal, UNIT,
 };
 use serde_json::{json, Value};
 
@@ -171,9 +171,7 @@ async fn error_code(api: &Client, method: &str, params: Vec<Value>) -> i32 {
 async fn every_method_matches_storage_now_and_at_an_older_block() {
 	// Given a dev chain with the preset's four neurons, one block in,
 	let dir = tempfile::tempdir().unwrap();
-	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
-	let api = node.client().await;
-	let old = api.create_block(true, true).await.unwrap().hash;
+	let (_node, api, old) = manual_dev_chain(dir.path()).await;
 
 	// when Eve registers, stakes and sets weights, and Dave leaves,
 	submit_and_seal(&api, &bittensor::register(), "eve").await;
@@ -212,9 +210,7 @@ async fn every_method_matches_storage_now_and_at_an_older_block() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_error_case_has_its_code() {
 	let dir = tempfile::tempdir().unwrap();
-	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir.path());
-	let api = node.client().await;
-	api.create_block(true, true).await.unwrap();
+	let (_node, api, _) = manual_dev_chain(dir.path()).await;
 
 	// Unknown uid.
 	for (method, params) in [
