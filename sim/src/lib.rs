@@ -35,10 +35,19 @@ pub struct Figure4Run {
 	pub converged: bool,
 }
 
-/// Runs Figure 4's experiment for `alpha / tau = ratio` and `seed` (tau = 1), with `n` peers
-/// and at most `max_steps` steps; `progress` is called after every step.
-pub fn figure4_run(n: usize, ratio: f64, seed: u64, max_steps: Option<usize>, progress: impl FnMut(usize)) -> Figure4Run {
+/// Runs Figure 4's experiment for `alpha / tau = ratio` and `seed` (tau = 1), with `n` peers,
+/// at most `max_steps` steps and `W0` drawn with `w0_noise` ([`Params::w0_noise`]); `progress`
+/// is called after every step.
+pub fn figure4_run(
+	n: usize,
+	ratio: f64,
+	seed: u64,
+	max_steps: Option<usize>,
+	w0_noise: f64,
+	progress: impl FnMut(usize),
+) -> Figure4Run {
 	let mut params = Params::new(n, ratio, seed);
+	params.w0_noise = w0_noise;
 	if let Some(m) = max_steps {
 		params.max_steps = m;
 	}

@@ -38,6 +38,9 @@ enum Command {
 		/// alpha/tau in Figure 5.
 		#[arg(long, default_value_t = 10.0)]
 		fig5_ratio: f64,
+		/// How random W0 is (0.05: near-uniform; 1000: uniform random rows).
+		#[arg(long, default_value_t = 0.05)]
+		w0_noise: f64,
 		/// Target sparsity of the controller.
 		#[arg(long, default_value_t = 0.5)]
 		target: f64,
@@ -89,14 +92,14 @@ fn perbill(x: f64) -> Perbill {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
 	match Cli::parse().command {
-		Command::Figures { n, seeds, ratios, max_steps, fig5_steps, fig5_ratio, target, gain, tau_max, out } => {
+		Command::Figures { n, seeds, ratios, max_steps, fig5_steps, fig5_ratio, w0_noise, target, gain, tau_max, out } => {
 			std::fs::create_dir_all(&out)?;
 			let mut runs = Vec::new();
 			let total = ratios.len() as u64 * seeds;
 			let overall = bar(total, "Figure 4 runs");
 			for &ratio in &ratios {
 				for seed in 1..=seeds {
-					runs.push(figure4_run(n, ratio, seed, max_steps, |_| {}));
+					runs.push(figure4_run(n, ratio, seed, max_steps, w0_noise, |_| {}));
 					overall.inc(1);
 				}
 			}
@@ -108,7 +111,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 			let controller = Controller { target: perbill(target), gain: perbill(gain), max: tau_max };
 			let progress = bar(fig5_steps as u64, "Figure 5 steps");
-			let points = figure5(Params::new(n, fig5_ratio, 1), &controller, fig5_steps, |s| progress.set_position(s as u64));
+			let points = figure5(Params { w0_noise, ..Params::new(n, fig5_ratio, 1) }, &controller, fig5_steps, |s| progress.set_position(s as u64));
 			progress.finish();
 			output::figure5_csv(&out.join("figure5.csv"), &points)?;
 			output::figure5_png(&out.join("figure5.png"), &points, target)?;

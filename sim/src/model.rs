@@ -17,8 +17,6 @@ use sp_arithmetic::Perbill;
 /// Base units per token (the chain's 12 decimals).
 pub const UNIT: f64 = 1e12;
 const ONE: f64 = 1e9;
-const W0_SPREAD_BASE: f64 = 1e6;
-const W0_SPREAD: f64 = 5e4;
 
 /// A deterministic generator (xorshift64*), so that a run is the same for a seed.
 #[derive(Clone, Debug)]
@@ -72,6 +70,10 @@ pub struct Params {
 	pub tolerance: f64,
 	/// Stop after this many steps at most (the paper's `1000 n` by default).
 	pub max_steps: usize,
+	/// How random `W0` is: each score is `1 + w0_noise * u`, `u` uniform in [0, 1), then the
+	/// row is normalized. 0.05 (the default) is near-uniform; a large value (say 1000) is
+	/// uniform random weights.
+	pub w0_noise: f64,
 }
 
 impl Params {
@@ -88,6 +90,7 @@ impl Params {
 			stakes: Vec::new(),
 			tolerance: 1e-6,
 			max_steps: 1000 * n,
+			w0_noise: 0.05,
 		}
 	}
 
@@ -118,8 +121,9 @@ pub fn sigmoid(x: f64) -> f64 {
 }
 
 impl Network {
-	/// Draws the Hessians and a near-uniform `W0` (each score 1 plus up to 5% noise, so that
-	/// the ranking at `W0` is flat and what the peers do shows). `H_i = D (A_i A_i^T / n) D`
+	/// Draws the Hessians and `W0` (by default near-uniform: each score 1 plus up to 5% noise,
+	/// so that the ranking at `W0` is flat and what the peers do shows; see
+	/// [`Params::w0_noise`]). `H_i = D (A_i A_i^T / n) D`
 	/// with `A_i` standard normal and `D = diag(sqrt(q))`, where `q_j = e^u`, `u` uniform in
 	/// `[-1.5, 1.5]`, is how much peer `j`'s output is worth to everyone: random positive
 	/// semi-definite Hessians that share a ground truth, so `R_ideal` is a ranking to track.
@@ -150,7 +154,7 @@ impl Network {
 		let rows = (0..n)
 			.map(|i| {
 				let scores: Vec<(u32, u32)> =
-					(0..n).map(|j| (j as u32, (W0_SPREAD_BASE + rng.uniform() * W0_SPREAD) as u32)).collect();
+					(0..n).map(|j| (j as u32, w0_score(params.w0_noise, rng.uniform()))).collect();
 				dense(&math::normalize(&scores).expect("positive scores"), n, i)
 			})
 			.collect();
@@ -289,6 +293,11 @@ impl Network {
 		}
 		total as f64 / UNIT
 	}
+}
+
+/// A score of `W0`: `1 + noise * u`, in millionths (kept below `u32::MAX`).
+fn w0_score(noise: f64, u: f64) -> u32 {
+	(1e6 + noise.max(0.0) * u * 1e6).min(4.0e9) as u32
 }
 
 /// A sparse row from `math` as a dense row of `n` parts (`own` gets everything if empty).
