@@ -130,8 +130,7 @@ pub async fn run(url: &str, params: Params, blocks: usize, fund: u128, stake: u1
 		log(&format!("block {}/{blocks} (#{number}): {sent} set_weights", block + 1));
 	}
 	// Let the last updates land, then read the chain's own ranks.
-	number = wait_for_block_after(&api, number).await?;
-	let _ = number;
+	wait_for_block_after(&api, number).await?;
 	let ranks: Value = api.bittensor_rpc("getRanks", vec![], None).await?;
 	let mut chain_ranks = vec![0f64; n];
 	for r in ranks.as_array().cloned().unwrap_or_default() {
@@ -140,14 +139,13 @@ pub async fn run(url: &str, params: Params, blocks: usize, fund: u128, stake: u1
 		}
 	}
 	let mut self_weight = 0.0;
-	for (k, uid) in uids.iter().enumerate() {
+	for uid in &uids {
 		let row: Value = api.bittensor_rpc("getWeights", vec![Value::from(*uid)], None).await?;
 		for entry in row.as_array().cloned().unwrap_or_default() {
 			if entry[0].as_u64() == Some(u64::from(*uid)) {
 				self_weight += entry[1].as_str().unwrap_or("0").parse::<f64>().unwrap_or(0.0);
 			}
 		}
-		let _ = k;
 	}
 	Ok(LiveReport {
 		blocks,

@@ -215,7 +215,11 @@ impl Network {
 
 	/// `m_i(W)`.
 	pub fn mask_row(&self, i: usize) -> Vec<f64> {
-		let mu = self.mu();
+		self.mask_row_with(i, &self.mu())
+	}
+
+	/// `m_i(W)` given `mu` (shared by every peer of a step).
+	fn mask_row_with(&self, i: usize, mu: &[f64]) -> Vec<f64> {
 		let s = self.stake_tokens(i);
 		(0..self.params.n)
 			.map(|j| sigmoid((s * self.weight(i, j) - mu[j]) / self.params.temperature))
@@ -232,8 +236,12 @@ impl Network {
 	/// `dP_i / dw_ij` for every `j`: `tau s_i / n` on the self-weight, less
 	/// `alpha * 2 (H_i d)_j * m_ij (1 - m_ij) * s_i (1 - 1/n) / T`.
 	pub fn payoff_gradient(&self, i: usize, tau: f64) -> Vec<f64> {
+		self.payoff_gradient_with(i, tau, &self.mu())
+	}
+
+	fn payoff_gradient_with(&self, i: usize, tau: f64, mu: &[f64]) -> Vec<f64> {
 		let n = self.params.n;
-		let m = self.mask_row(i);
+		let m = self.mask_row_with(i, mu);
 		let d: Vec<f64> = m.iter().zip(&self.mask0[i]).map(|(a, b)| a - b).collect();
 		let h = &self.hessians[i];
 		let s = self.stake_tokens(i);
@@ -252,7 +260,9 @@ impl Network {
 	/// L2 move of a row.
 	pub fn step(&mut self, tau: f64) -> f64 {
 		let n = self.params.n;
-		let gradients: Vec<Vec<f64>> = (0..n).map(|i| self.payoff_gradient(i, tau)).collect();
+		// mu is the same for every peer of a step: computed once, not once per peer.
+		let mu = self.mu();
+		let gradients: Vec<Vec<f64>> = (0..n).map(|i| self.payoff_gradient_with(i, tau, &mu)).collect();
 		let mut largest = 0f64;
 		for (i, g) in gradients.iter().enumerate() {
 			let old: Vec<f64> = (0..n).map(|j| self.weight(i, j)).collect();

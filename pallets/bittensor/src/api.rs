@@ -51,7 +51,7 @@ impl<T: Config> Pallet<T> {
 		Some(NeuronInfo {
 			uid,
 			rank: rank_in(&Ranks::<T>::get(), uid),
-			weights: Self::api_weights(uid).unwrap_or_default(),
+			weights: Self::effective_row(uid).map(to_perbill).unwrap_or_default(),
 			account: neuron.account,
 			stake: neuron.stake,
 			deposit: neuron.deposit,
