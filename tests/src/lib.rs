@@ -229,10 +229,13 @@ pub async fn manual_dev_chain(dir: &Path) -> (Node, Client, client::Hash) {
 	(node, api, first)
 }
 
-/// How many transactions the node's pool holds (`author_pendingExtrinsics`); 0 if it does not
-/// answer.
+/// How many transactions the node's pool holds (`author_pendingExtrinsics`). Panics if the node
+/// does not answer, so that a dead node never passes for an empty pool.
 pub async fn pool_len(api: &Client) -> usize {
-	api.call::<Vec<String>>("author_pendingExtrinsics", vec![]).await.map_or(0, |p| p.len())
+	match api.call::<Vec<String>>("author_pendingExtrinsics", vec![]).await {
+		Ok(pending) => pending.len(),
+		Err(e) => panic!("author_pendingExtrinsics failed: {e}"),
+	}
 }
 
 /// Waits (30 s at most) until the pool holds `n` transactions.

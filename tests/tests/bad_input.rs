@@ -36,13 +36,14 @@ async fn submit_in_block<P>(api: &Client, payload: P, signer: &Keypair) -> (Resu
 where
 	P: Payload + Send + Sync + 'static,
 {
-	let before = pool_len(api).await;
+	// The previous block's transactions leave the pool a moment after it is sealed.
+	wait_for_pool(api, 0).await;
 	let task = {
 		let (api, signer) = (api.clone(), signer.clone());
 		tokio::spawn(async move { api.submit(&payload, &signer).await.map(|_| ()) })
 	};
 	wait_until("the transaction in the pool, or refused", Duration::from_secs(10), || async {
-		(task.is_finished() || pool_len(api).await > before).then_some(())
+		(task.is_finished() || pool_len(api).await > 0).then_some(())
 	})
 	.await;
 	let block = api.create_block(true, true).await.unwrap().hash;
@@ -75,6 +76,7 @@ where
 /// Raw `bytes` are refused by the pool with JSON-RPC `code` and a message containing `text`;
 /// the next block has no extrinsic of it and the state is unchanged.
 async fn refused_by_pool(api: &Client, what: &str, bytes: &[u8], code: i32, text: &str, who: &[AccountId]) {
+	wait_for_pool(api, 0).await;
 	let parent = best(api).await;
 	let before = state(api, who, parent).await;
 	match api.submit_raw(bytes).await {
