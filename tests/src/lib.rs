@@ -225,7 +225,7 @@ where
 pub async fn manual_dev_chain(dir: &Path) -> (Node, Client, client::Hash) {
 	let node = Node::start("dev", &["--dev", "--sealing", "manual"], dir);
 	let api = node.client().await;
-	let first = api.create_block(true, true).await.unwrap().hash;
+	let first = seal(&api).await;
 	(node, api, first)
 }
 
@@ -246,6 +246,19 @@ pub async fn wait_for_pool(api: &Client, n: usize) {
 	.await
 }
 
+/// Seals a block on a manual-seal node (empty if the pool is) and returns its hash once the
+/// pool has dropped what the block included. The pool does that when it processes the import,
+/// a moment after `engine_createBlock` answers; anything still there after 30 s fails the test.
+pub async fn seal(api: &Client) -> client::Hash {
+	seal_block(api, true).await
+}
+
+async fn seal_block(api: &Client, create_empty: bool) -> client::Hash {
+	let hash = api.create_block(create_empty, true).await.unwrap().hash;
+	wait_for_pool(api, 0).await;
+	hash
+}
+
 /// Submits `payload` signed by the dev account `who` on a manual-seal node with an empty
 /// pool, waits until the pool holds it, seals a block and returns that block's hash.
 pub async fn submit_and_seal<P: client::subxt::transactions::Payload>(
@@ -255,5 +268,5 @@ pub async fn submit_and_seal<P: client::subxt::transactions::Payload>(
 ) -> client::Hash {
 	api.submit_no_wait(payload, &client::dev::signer(who).unwrap()).await.unwrap();
 	wait_for_pool(api, 1).await;
-	api.create_block(false, true).await.unwrap().hash
+	seal_block(api, false).await
 }

@@ -10,7 +10,7 @@ use bittensor_e2e::{
 		bittensor, dev, subxt::transactions::Payload, subxt_signer::sr25519::Keypair, tx, AccountId,
 		Client, Error, Hash,
 	},
-	manual_dev_chain, pool_len, submit_and_seal, wait_for_pool, wait_until, UNIT,
+	manual_dev_chain, pool_len, seal, submit_and_seal, wait_for_pool, wait_until, UNIT,
 };
 use serde_json::Value;
 
@@ -36,8 +36,6 @@ async fn submit_in_block<P>(api: &Client, payload: P, signer: &Keypair) -> (Resu
 where
 	P: Payload + Send + Sync + 'static,
 {
-	// The previous block's transactions leave the pool a moment after it is sealed.
-	wait_for_pool(api, 0).await;
 	let task = {
 		let (api, signer) = (api.clone(), signer.clone());
 		tokio::spawn(async move { api.submit(&payload, &signer).await.map(|_| ()) })
@@ -46,7 +44,7 @@ where
 		(task.is_finished() || pool_len(api).await > 0).then_some(())
 	})
 	.await;
-	let block = api.create_block(true, true).await.unwrap().hash;
+	let block = seal(api).await;
 	(task.await.unwrap(), block)
 }
 
@@ -76,7 +74,6 @@ where
 /// Raw `bytes` are refused by the pool with JSON-RPC `code` and a message containing `text`;
 /// the next block has no extrinsic of it and the state is unchanged.
 async fn refused_by_pool(api: &Client, what: &str, bytes: &[u8], code: i32, text: &str, who: &[AccountId]) {
-	wait_for_pool(api, 0).await;
 	let parent = best(api).await;
 	let before = state(api, who, parent).await;
 	match api.submit_raw(bytes).await {
@@ -87,7 +84,7 @@ async fn refused_by_pool(api: &Client, what: &str, bytes: &[u8], code: i32, text
 		other => panic!("{what}: expected a pool refusal, got {other:?}"),
 	}
 	assert_eq!(pool_len(api).await, 0, "{what}: nothing waits in the pool");
-	let block = api.create_block(true, true).await.unwrap().hash;
+	let block = seal(api).await;
 	let events = api.block_events(block).await.unwrap();
 	assert_eq!((events.fees, events.failed), (0, 0), "{what}: no extrinsic of it was included");
 	assert_eq!(state(api, who, block).await, before, "{what}: the state changed");
@@ -203,7 +200,7 @@ async fn in_one_block_the_update_that_takes_the_row_past_epsilon_fails() {
 	wait_for_pool(&api, 2).await;
 
 	// when the block is sealed,
-	let block = api.create_block(true, true).await.unwrap().hash;
+	let block = seal(&api).await;
 
 	// then the first lands, the second fails with WeightChangeTooLarge, and the row is the first's.
 	let first = first.await.unwrap().expect("the first update lands");

@@ -13,7 +13,7 @@ use std::{
 
 use bittensor_e2e::{
 	client::{bittensor, dev, tx, Client, Error},
-	manual_dev_chain, submit_and_seal, wait_for_pool, UNIT,
+	manual_dev_chain, seal, submit_and_seal, wait_for_pool, UNIT,
 };
 use bittensor_e2e::client::subxt_signer::sr25519::Keypair;
 
@@ -23,8 +23,9 @@ const BLOCKS: usize = 50;
 const TRANSFER_BLOCKS: usize = 10;
 
 /// Submits one transaction per signer at once, waits until the pool holds every accepted one,
-/// seals a block, and checks that exactly the accepted ones are in it (`event` counts them).
-/// Returns (accepted, refused, seconds from the first submission to the sealed block).
+/// seals a block (`seal` waits for the pool to be empty again), and checks that exactly the
+/// accepted ones are in it (`event` counts them). Returns (accepted, refused, seconds from the
+/// first submission to the sealed block).
 async fn one_block<P, F>(api: &Client, signers: &[Keypair], payload: F, event: (&str, &str)) -> (usize, usize, f64)
 where
 	P: bittensor_e2e::client::subxt::transactions::Payload + Send + Sync + 'static,
@@ -48,7 +49,7 @@ where
 		}
 	}
 	wait_for_pool(api, accepted).await;
-	let hash = api.create_block(true, true).await.unwrap().hash;
+	let hash = seal(api).await;
 	let elapsed = start.elapsed().as_secs_f64();
 	let events = api.block_events(hash).await.unwrap();
 	assert_eq!(
@@ -60,9 +61,6 @@ where
 		events.names
 	);
 	assert_eq!(events.failed, 0);
-	// The pool drops what a block included when it processes the import, a moment after
-	// `engine_createBlock` answers; every transaction must be gone then.
-	wait_for_pool(api, 0).await;
 	(accepted, refused, elapsed)
 }
 
@@ -89,7 +87,7 @@ async fn sixty_four_neurons_set_weights_every_block_for_fifty_blocks() {
 		api.submit_no_wait(&tx::transfer_keep_alive(&s.public_key().into(), 1000 * UNIT), &alice).await.unwrap();
 	}
 	wait_for_pool(&api, NEURONS).await;
-	api.create_block(true, true).await.unwrap();
+	seal(&api).await;
 	let (ok, refused, _) = one_block(&api, &signers, |_| bittensor::register(), ("Bittensor", "Registered")).await;
 	assert_eq!((ok, refused), (NEURONS, 0));
 	submit_and_seal(&api, &bittensor::sudo_set_params(Some(1_000_000_000), None, None), "alice").await;

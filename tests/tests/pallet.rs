@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use bittensor_e2e::{client, client::bittensor, manual_dev_chain, submit_and_seal, wait_until, UNIT};
+use bittensor_e2e::{client, client::bittensor, manual_dev_chain, seal, submit_and_seal, wait_until, UNIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dev_chain_ranks_and_mints_every_block() {
@@ -17,7 +17,7 @@ async fn dev_chain_ranks_and_mints_every_block() {
 	let issuance_before = api.total_issuance(Some(b1)).await.unwrap();
 
 	// When an empty block is made,
-	let b2 = api.create_block(true, true).await.unwrap().hash;
+	let b2 = seal(&api).await;
 
 	// then its ranking is eq. 5 on the stakes and rows at its parent,
 	let n = before.len() as f64;
@@ -79,7 +79,7 @@ async fn signed_calls_register_stake_and_set_weights() {
 		api.weights(uid, Some(b)).await.unwrap().unwrap(),
 		vec![(0, 50_000_000), (uid, 950_000_000)]
 	);
-	let b = api.create_block(true, true).await.unwrap().hash;
+	let b = seal(&api).await;
 	let neuron = api.neuron(uid, Some(b)).await.unwrap().unwrap();
 	assert!(neuron.stake > 500 * UNIT, "Eve's stake grows by inflation");
 	let ranks = api.ranks(Some(b)).await.unwrap();

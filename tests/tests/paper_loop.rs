@@ -4,7 +4,7 @@
 
 use bittensor_e2e::{
 	client::{bittensor::parse_tao, bittensor, dev, Client, Hash},
-	manual_dev_chain, submit_and_seal, wait_for_pool, UNIT,
+	manual_dev_chain, seal, submit_and_seal, wait_for_pool, UNIT,
 };
 use serde_json::{json, Value};
 
@@ -94,7 +94,7 @@ async fn thirty_blocks_of_weight_updates_follow_eq_5_and_6() {
 				.unwrap();
 		}
 		wait_for_pool(&api, n).await;
-		let hash = api.create_block(true, true).await.unwrap().hash;
+		let hash = seal(&api).await;
 		let events = api.block_events(hash).await.unwrap();
 		assert_eq!(events.count("Bittensor", "WeightsSet"), n, "block {block}: every update lands");
 		assert_eq!(events.failed, 0);

@@ -4,7 +4,7 @@
 
 use bittensor_e2e::{
 	client::{self, bittensor, subxt::ext::codec::Decode, Client, Hash},
-	manual_dev_chain, submit_and_seal, UNIT,
+	manual_dev_chain, seal, submit_and_seal, UNIT,
 };
 use serde_json::{json, Value};
 
@@ -178,7 +178,7 @@ async fn every_method_matches_storage_now_and_at_an_older_block() {
 	submit_and_seal(&api, &bittensor::add_stake(700 * UNIT), "eve").await;
 	submit_and_seal(&api, &bittensor::set_weights(vec![(0, 1), (4, 19)]), "eve").await;
 	submit_and_seal(&api, &bittensor::unregister(), "dave").await;
-	let now = api.create_block(true, true).await.unwrap().hash;
+	let now = seal(&api).await;
 
 	// then every method answers what storage holds, at the best block (no `at`) ...
 	let best: Hash = api.call("chain_getBlockHash", vec![]).await.unwrap();
