@@ -246,18 +246,33 @@ pub fn format_tao(amount: u128) -> String {
 
 /// Parses a TAO amount (`"12"`, `"0.5"`, `"1234.000000000001"`) into base units.
 pub fn parse_tao(s: &str) -> Result<u128, String> {
+	parse_decimal(s, 12, "TAO amount")
+}
+
+/// Parses a fraction as the RPC writes it (`"0.050000000"`, 9 decimals at most, up to `1`)
+/// into `Perbill` parts.
+pub fn parse_fraction(s: &str) -> Result<u32, String> {
+	let parts = parse_decimal(s, 9, "fraction")?;
+	u32::try_from(parts)
+		.ok()
+		.filter(|p| *p <= ONE_PARTS)
+		.ok_or_else(|| format!("`{s}` is more than one"))
+}
+
+/// A non-negative decimal with at most `decimals` decimals, scaled by `10^decimals`.
+fn parse_decimal(s: &str, decimals: usize, what: &str) -> Result<u128, String> {
 	let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-	if frac.len() > 12 || whole.is_empty() && frac.is_empty() {
-		return Err(format!("`{s}` is not a TAO amount with at most 12 decimals"));
+	if frac.len() > decimals || whole.is_empty() && frac.is_empty() {
+		return Err(format!("`{s}` is not a {what} with at most {decimals} decimals"));
 	}
 	let digits = |d: &str| d.chars().all(|c| c.is_ascii_digit());
 	if !digits(whole) || !digits(frac) {
-		return Err(format!("`{s}` is not a TAO amount"));
+		return Err(format!("`{s}` is not a {what}"));
 	}
 	let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|e| format!("`{s}`: {e}"))? };
-	let frac: u128 = format!("{frac:0<12}").parse().map_err(|e| format!("`{s}`: {e}"))?;
+	let frac: u128 = format!("{frac:0<decimals$}").parse().map_err(|e| format!("`{s}`: {e}"))?;
 	whole
-		.checked_mul(1_000_000_000_000)
+		.checked_mul(10u128.pow(decimals as u32))
 		.and_then(|w| w.checked_add(frac))
 		.ok_or_else(|| format!("`{s}` is too large"))
 }
@@ -275,6 +290,16 @@ mod tests {
 		assert!(parse_tao("1.0000000000001").is_err());
 		assert!(parse_tao("-1").is_err());
 		assert!(parse_tao("").is_err());
+	}
+
+	#[test]
+	fn fractions_parse_to_perbill_parts() {
+		assert_eq!(parse_fraction("0.050000000").unwrap(), 50_000_000);
+		assert_eq!(parse_fraction("1.000000000").unwrap(), ONE_PARTS);
+		assert_eq!(parse_fraction("0.000000001").unwrap(), 1);
+		assert!(parse_fraction("1.000000001").is_err());
+		assert!(parse_fraction("0.0000000001").is_err());
+		assert!(parse_fraction("x").is_err());
 	}
 }
 

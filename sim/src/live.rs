@@ -40,6 +40,36 @@ fn tao(v: &Value) -> Result<f64, Error> {
 	Ok(bittensor::parse_tao(s).map_err(Error::Decode)? as f64)
 }
 
+/// A fraction the RPC wrote (`"0.050000000"`), as `Perbill` parts.
+fn fraction(v: &Value) -> Result<u32, Error> {
+	let s = v.as_str().ok_or_else(|| Error::Decode(format!("not a decimal string: {v}")))?;
+	bittensor::parse_fraction(s).map_err(Error::Decode)
+}
+
+/// The peers' stakes (tokens) and rows (parts, indexed by peer) from one
+/// `bittensor_getNeurons` at the best block; entries for non-peers are left out. A peer that is
+/// not a neuron any more is an error.
+async fn read_peers(api: &Client, uids: &[u32]) -> Result<(Vec<f64>, Vec<Vec<u32>>), Error> {
+	let peer = |uid: Option<u64>| uid.and_then(|u| uids.iter().position(|x| u64::from(*x) == u));
+	let chain: Value = api.bittensor_rpc("getNeurons", vec![], None).await?;
+	let (mut stakes, mut rows) = (vec![0f64; uids.len()], vec![vec![0u32; uids.len()]; uids.len()]);
+	let mut found = vec![false; uids.len()];
+	for neuron in chain.as_array().into_iter().flatten() {
+		let Some(k) = peer(neuron["uid"].as_u64()) else { continue };
+		found[k] = true;
+		stakes[k] = tao(&neuron["stake"])?;
+		for entry in neuron["weights"].as_array().into_iter().flatten() {
+			if let Some(j) = peer(entry[0].as_u64()) {
+				rows[k][j] = fraction(&entry[1])?;
+			}
+		}
+	}
+	match found.iter().position(|f| !f) {
+		Some(k) => Err(Error::Missing(format!("peer {k} (uid {}) among the neurons", uids[k]))),
+		None => Ok((stakes, rows)),
+	}
+}
+
 async fn wait_for_block_after(api: &Client, number: u64) -> Result<u64, Error> {
 	let deadline = Instant::now() + Duration::from_secs(120);
 	loop {
@@ -85,26 +115,11 @@ pub async fn run(url: &str, params: Params, blocks: usize, fund: u128, stake: u1
 	let mut updates = 0;
 	let mut number = api.best_number().await?;
 	for block in 0..blocks {
-		// Read the chain at the best block: epsilon, stakes and rows of the peers.
-		let chain: Value = api.bittensor_rpc("getNeurons", vec![], None).await?;
+		// Read the chain at the best block: stakes and rows of the peers, and epsilon.
+		let (stakes, rows) = read_peers(&api, &uids).await?;
 		let chain_params: Value = api.bittensor_rpc("getParams", vec![], None).await?;
-		let eps: f64 = chain_params["maxWeightChange"].as_str().unwrap_or("0").parse().unwrap_or(0.0);
-		net.params.epsilon = Perbill::from_parts((eps * 1e9).round() as u32);
-		let neurons = chain.as_array().cloned().unwrap_or_default();
-		let mut stakes = vec![0f64; n];
-		for neuron in &neurons {
-			let Some(k) = uids.iter().position(|u| Some(u64::from(*u)) == neuron["uid"].as_u64()) else { continue };
-			stakes[k] = tao(&neuron["stake"])?;
-			let mut row = vec![0u32; n];
-			for entry in neuron["weights"].as_array().cloned().unwrap_or_default() {
-				let j = entry[0].as_u64().and_then(|u| uids.iter().position(|x| u64::from(*x) == u));
-				let parts = (entry[1].as_str().unwrap_or("0").parse::<f64>().unwrap_or(0.0) * 1e9).round() as u32;
-				if let Some(j) = j {
-					row[j] = parts;
-				}
-			}
-			net.rows[k] = row;
-		}
+		net.params.epsilon = Perbill::from_parts(fraction(&chain_params["maxWeightChange"])?);
+		net.rows = rows;
 		let mean = stakes.iter().sum::<f64>() / n as f64;
 		net.stakes = stakes.iter().map(|s| (s / mean * UNIT) as u128).collect();
 
@@ -138,15 +153,8 @@ pub async fn run(url: &str, params: Params, blocks: usize, fund: u128, stake: u1
 			chain_ranks[k] = tao(&r["rank"])? / UNIT;
 		}
 	}
-	let mut self_weight = 0.0;
-	for uid in &uids {
-		let row: Value = api.bittensor_rpc("getWeights", vec![Value::from(*uid)], None).await?;
-		for entry in row.as_array().cloned().unwrap_or_default() {
-			if entry[0].as_u64() == Some(u64::from(*uid)) {
-				self_weight += entry[1].as_str().unwrap_or("0").parse::<f64>().unwrap_or(0.0);
-			}
-		}
-	}
+	let (_, rows) = read_peers(&api, &uids).await?;
+	let self_weight: f64 = rows.iter().enumerate().map(|(k, row)| f64::from(row[k]) / 1e9).sum();
 	Ok(LiveReport {
 		blocks,
 		updates,
