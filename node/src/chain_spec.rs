@@ -16,7 +16,8 @@ fn properties() -> sc_chain_spec::Properties {
 	p
 }
 
-fn wasm() -> Result<&'static [u8], String> {
+/// The runtime built into the node.
+pub fn wasm() -> Result<&'static [u8], String> {
 	WASM_BINARY.ok_or_else(|| {
 		"The runtime wasm is not available: this node was built with SKIP_WASM_BUILD".to_string()
 	})

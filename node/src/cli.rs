@@ -86,4 +86,7 @@ pub enum Subcommand {
 
 	/// Database meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Print the version and blake2-256 hash of the built-in runtime, or of a `--wasm` file.
+	RuntimeInfo(crate::runtime_info::RuntimeInfoCmd),
 }

@@ -123,8 +123,19 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
+		Some(Subcommand::RuntimeInfo(cmd)) => cmd.run(),
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			match crate::runtime_info::RuntimeInfo::built_in() {
+				Ok(rt) => log::info!(
+					"🧬 Built-in runtime: {} spec_version {}, transaction_version {}, blake2-256 {}",
+					rt.spec_name,
+					rt.spec_version,
+					rt.transaction_version,
+					rt.blake2_256
+				),
+				Err(e) => log::warn!("🧬 Built-in runtime: {e}"),
+			}
 			let sealing = cli.sealing;
 			runner.run_node_until_exit(|config| async move {
 				if sealing.is_some() && !config.chain_spec.chain_type().eq(&sc_service::ChainType::Development) {

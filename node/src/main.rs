@@ -6,6 +6,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod rpc;
+mod runtime_info;
 mod service;
 
 fn main() -> sc_cli::Result<()> {
