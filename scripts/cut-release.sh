@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Cuts a runtime release: builds the node (and so the runtime) from a clean tree, and adds the
+# compressed wasm with its spec_version, transaction_version, blake2-256 and source commit to
+# runtime/releases/ (manifest.json). Commit the result. The spec_version must be above the last
+# release's. The upgrade test (tests/tests/upgrade.rs) upgrades from the newest release below
+# the built runtime, so the next runtime change must bump spec_version again.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bittensor-chain/target}"
+export OPENSSL_NO_VENDOR=1
+if [ -n "$(git status --porcelain -- runtime pallets Cargo.toml Cargo.lock rust-toolchain.toml)" ]; then
+	echo "cut-release: commit the runtime's sources first: a release records the commit it is built from" >&2
+	exit 1
+fi
+cargo build --release --locked --workspace
+node="$CARGO_TARGET_DIR/release/bittensor-node"
+wasm="$CARGO_TARGET_DIR/release/wbuild/bittensor-runtime/bittensor_runtime.compressed.wasm"
+info="$("$node" runtime-info)"
+python3 - "$root/runtime/releases" "$wasm" "$info" "$(git rev-parse HEAD)" <<'PY'
+import hashlib, json, os, shutil, sys
+releases, wasm, info, commit = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+path = f"{releases}/manifest.json"
+manifest = json.load(open(path)) if os.path.exists(path) else {"releases": []}
+blob = open(wasm, "rb").read()
+h = "0x" + hashlib.blake2b(blob, digest_size=32).hexdigest()
+if h != info["blake2_256"]:
+    sys.exit(f"cut-release: {wasm} ({h}) is not the node's built-in runtime ({info['blake2_256']})")
+spec = info["specVersion"]
+last = max((r["specVersion"] for r in manifest["releases"]), default=0)
+if spec <= last:
+    sys.exit(f"cut-release: spec_version {spec} is not above the last release ({last}): bump it first")
+name = f"bittensor_runtime-v{spec}.compressed.wasm"
+os.makedirs(releases, exist_ok=True)
+shutil.copyfile(wasm, f"{releases}/{name}")
+manifest["releases"].append({
+    "specVersion": spec,
+    "transactionVersion": info["transactionVersion"],
+    "blake2_256": h,
+    "bytes": len(blob),
+    "file": name,
+    "commit": commit,
+})
+with open(path, "w") as f:
+    json.dump(manifest, f, indent=2)
+    f.write("\n")
+print(f"cut-release: runtime/releases/{name}: spec_version {spec}, blake2-256 {h} (from {commit[:12]})")
+PY
