@@ -28,6 +28,8 @@ trap summary EXIT
 
 setup() { . scripts/setup.sh; }
 build() { cargo build --release --locked --workspace; }
+# The built runtime against runtime/releases/: a changed runtime must carry a new spec_version.
+release() { scripts/check-release.sh; }
 specs() { scripts/chain-specs.sh --check; }
 # Unit tests of every crate, and the simulator's check of the paper's qualitative claims.
 unit() {
@@ -46,11 +48,13 @@ pallet_features() {
 # shows the load test's figures). Every file must be in one of the two lists.
 E2E=(foundation pallet rpc paper_loop bad_input)
 FAULTS=(crash finality load)
+# The upgrade from the last release to the built runtime, on its own.
+UPGRADE=(upgrade)
 listed() {
 	local f name missing=0
 	for f in tests/tests/*.rs; do
 		name="$(basename "$f" .rs)"
-		if [[ ! " ${E2E[*]} ${FAULTS[*]} " =~ " $name " ]]; then
+		if [[ ! " ${E2E[*]} ${FAULTS[*]} ${UPGRADE[*]} " =~ " $name " ]]; then
 			echo "tests/tests/$name.rs is in no stage of scripts/test.sh" >&2
 			missing=1
 		fi
@@ -67,11 +71,17 @@ faults() {
 	# shellcheck disable=SC2046
 	cargo test --release --locked -p bittensor-e2e $(tests_of "${FAULTS[@]}") -- --test-threads 1 --nocapture
 }
+upgrade() {
+	# shellcheck disable=SC2046
+	cargo test --release --locked -p bittensor-e2e $(tests_of "${UPGRADE[@]}") -- --nocapture
+}
 
 stage setup setup
 stage build build
+stage release-check release
 stage chain-specs specs
 stage unit-tests unit
 stage pallet-benchmarks pallet_features
 stage e2e-tests e2e
 stage fault-and-load-tests faults
+stage upgrade-test upgrade

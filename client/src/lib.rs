@@ -56,6 +56,11 @@ pub struct BlockEvents {
 	pub fees: u128,
 	/// How many extrinsics failed.
 	pub failed: usize,
+	/// The dispatch errors the block's events carry, as `(pallet, event, error)`: those of
+	/// failed extrinsics (`System.ExtrinsicFailed`), of sudo's call (`Sudo.Sudid`) and of a
+	/// refused authorized upgrade (`System.RejectedInvalidAuthorizedUpgrade`); the error as the
+	/// metadata names it (e.g. `Pallet error: System::SpecVersionNeedsToIncrease`).
+	pub errors: Vec<(String, String, String)>,
 }
 
 impl BlockEvents {
@@ -267,6 +272,20 @@ impl Client {
 			}
 			if pallet == "System" && name == "ExtrinsicFailed" {
 				out.failed += 1;
+			}
+			// Where the event's fields hold a `DispatchError`: at the start, after a
+			// `Result`'s `Err` byte, or after a 32-byte hash.
+			let bytes = event.field_bytes();
+			let error_bytes = match (pallet.as_str(), name.as_str()) {
+				("System", "ExtrinsicFailed") => Some(bytes),
+				("Sudo", "Sudid") => bytes.strip_prefix(&[1u8][..]),
+				("System", "RejectedInvalidAuthorizedUpgrade") => bytes.get(32..),
+				_ => None,
+			};
+			if let Some(error_bytes) = error_bytes {
+				let error = subxt::error::DispatchError::decode_from(error_bytes, at.metadata())
+					.map_err(Error::decode)?;
+				out.errors.push((pallet.clone(), name.clone(), error.to_string()));
 			}
 			out.names.push((pallet, name));
 		}

@@ -58,13 +58,19 @@ impl_opaque_keys! {
 	}
 }
 
-/// The runtime's version. Bump `spec_version` on every change of runtime logic.
+/// The runtime's version. Bump `spec_version` on every change of runtime behaviour or storage:
+/// CI fails when the built runtime differs from the last release in `runtime/releases/` while
+/// its `spec_version` is the same (`scripts/check-release.sh`).
+///
+/// - 100: the first release.
+/// - 101: `Bittensor` storage version 1 (`TotalWeightEntries` recounted), migrations run by
+///   `Executive`.
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("bittensor"),
 	impl_name: alloc::borrow::Cow::Borrowed("bittensor-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -137,9 +143,11 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations to run on a runtime upgrade, besides the pallets' own.
-#[allow(unused_parens)]
-type Migrations = ();
+/// The storage migrations a runtime upgrade runs, before any block of the new runtime: every
+/// pallet's `VersionedMigration` steps, oldest first. A step whose `FROM` is not the chain's
+/// storage version only reads that version. Kept after they have run on every network, until a
+/// release drops them with the pallet's old versions.
+pub type Migrations = (pallet_bittensor::migrations::Migrations<Runtime>,);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

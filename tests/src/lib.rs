@@ -15,6 +15,8 @@ use std::{
 
 pub use bittensor_client::{self as client, Client};
 
+pub mod reference;
+
 /// One base unit of the native token times 10^12: one TAO.
 pub const UNIT: u128 = 1_000_000_000_000;
 

@@ -3,8 +3,10 @@
 //! eq. 5 and 6 (SPEC §3–4) in f64 from what the RPC reads at the parent and at the block.
 
 use bittensor_e2e::{
-	client::{bittensor::parse_tao, bittensor, dev, Client, Hash},
-	manual_dev_chain, seal, submit_and_seal, wait_for_pool, UNIT,
+	client::{bittensor::parse_tao, bittensor, dev, Hash},
+	manual_dev_chain,
+	reference::{assert_block_step, fraction, snapshot},
+	seal, submit_and_seal, wait_for_pool, UNIT,
 };
 use serde_json::{json, Value};
 
@@ -18,34 +20,6 @@ impl Rng {
 		self.0 ^= self.0 >> 27;
 		(self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
 	}
-}
-
-/// What the RPC says about the neurons at a block: uid, stake (base units), dense row.
-struct Snapshot {
-	stakes: Vec<u128>,
-	rows: Vec<Vec<f64>>,
-}
-
-fn fraction(s: &Value) -> f64 {
-	s.as_str().unwrap().parse().unwrap()
-}
-
-async fn snapshot(api: &Client, at: Hash, n: usize) -> Snapshot {
-	let neurons: Value = api.bittensor_rpc("getNeurons", vec![], Some(at)).await.unwrap();
-	let neurons = neurons.as_array().unwrap();
-	assert_eq!(neurons.len(), n);
-	let mut stakes = Vec::new();
-	let mut rows = Vec::new();
-	for (i, neuron) in neurons.iter().enumerate() {
-		assert_eq!(neuron["uid"], json!(i));
-		stakes.push(parse_tao(neuron["stake"].as_str().unwrap()).unwrap());
-		let mut row = vec![0.0; n];
-		for entry in neuron["weights"].as_array().unwrap() {
-			row[entry[0].as_u64().unwrap() as usize] = fraction(&entry[1]);
-		}
-		rows.push(row);
-	}
-	Snapshot { stakes, rows }
 }
 
 /// A step from `row` toward a random row, as long as `0.8 * epsilon` in L2, as raw scores.
@@ -100,39 +74,10 @@ async fn thirty_blocks_of_weight_updates_follow_eq_5_and_6() {
 		assert_eq!(events.failed, 0);
 
 		// then the ranking is eq. 5 on the stakes at the parent and the rows of the block,
-		let after = snapshot(&api, hash, n).await;
-		let mut ranks = vec![0f64; n];
-		for i in 0..n {
-			for j in 0..n {
-				ranks[j] += before.stakes[i] as f64 * after.rows[i][j] / n as f64;
-			}
-		}
-		let chain_ranks: Value = api.bittensor_rpc("getRanks", vec![], Some(hash)).await.unwrap();
-		for (j, r) in chain_ranks.as_array().unwrap().iter().enumerate() {
-			let r = parse_tao(r["rank"].as_str().unwrap()).unwrap() as f64;
-			// Rows are read back as 9-decimal fractions: exact Perbill, so only f64 and the
-			// chain's one floor per term separate the two.
-			assert!((r - ranks[j]).abs() <= n as f64 + 1e-12 * ranks[j], "block {block}: R_{j} {r} vs {}", ranks[j]);
-		}
-		// every stake grew by tau R_j / ||R||_2 (eq. 6),
-		let norm = ranks.iter().map(|r| r * r).sum::<f64>().sqrt();
-		let mut minted = 0u128;
-		for j in 0..n {
-			let expected = before.stakes[j] as f64 + tau * ranks[j] / norm;
-			let got = after.stakes[j] as f64;
-			assert!(
-				(got - expected).abs() <= 1e-9 * expected,
-				"block {block}: S_{j} = {got}, expected {expected}"
-			);
-			let grew = after.stakes[j] - before.stakes[j];
-			assert!((grew as f64 - tau * ranks[j] / norm).abs() <= 2.0 + 1e-9 * tau, "block {block}: dS_{j}");
-			minted += grew;
-		}
-		// and issuance grew by exactly what was minted, less the fees the block burned.
-		let issuance_before = api.total_issuance(Some(parent)).await.unwrap();
-		let issuance_after = api.total_issuance(Some(hash)).await.unwrap();
+		// every stake grew by tau R_j / ||R||_2 (eq. 6), and issuance grew by exactly what was
+		// minted, less the fees the block burned.
+		let minted = assert_block_step(&api, parent, hash, n, tau, &format!("block {block}")).await;
 		assert!(minted > 0 && events.fees > 0);
-		assert_eq!(issuance_after + events.fees, issuance_before + minted, "block {block}: issuance");
 		parent = hash;
 	}
 }

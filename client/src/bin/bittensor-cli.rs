@@ -6,11 +6,12 @@
 //! bittensor-cli --signer bob add-stake 250
 //! bittensor-cli --signer bob set-weights 0:1 4:3
 //! bittensor-cli neurons
+//! bittensor-cli --signer alice sudo-upgrade-runtime runtime/releases/bittensor_runtime-v101.compressed.wasm
 //! ```
 
 use bittensor_client::{
 	bittensor::{self, format_tao, parse_tao},
-	dev, Client, Error,
+	dev, tx, Client, Error,
 };
 use clap::{Parser, Subcommand};
 
@@ -58,6 +59,13 @@ enum Command {
 		/// tau, TAO minted per block.
 		#[arg(long)]
 		tau: Option<String>,
+	},
+	/// Upgrade the runtime, signed by the sudo key: authorize the blob's blake2-256, then set
+	/// it (`System.authorize_upgrade` under sudo, then `System.apply_authorized_upgrade`). The
+	/// chain refuses a blob whose spec_name differs or whose spec_version is not higher.
+	SudoUpgradeRuntime {
+		/// The runtime blob (`.compressed.wasm`), e.g. a file of `runtime/releases/`.
+		wasm: std::path::PathBuf,
 	},
 	/// Every neuron: uid, account, stake and last rank.
 	Neurons,
@@ -111,6 +119,25 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 			let tau = tau.map(|t| parse_tao(&t)).transpose()?;
 			let call = bittensor::sudo_set_params(epsilon, tau, None);
 			report("parameters set", client.submit(&call, &signer()?).await?)
+		},
+		Command::SudoUpgradeRuntime { wasm } => {
+			let code = std::fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+			let hash = sp_crypto_hashing::blake2_256(&code);
+			println!("runtime {}: {} bytes, blake2-256 0x{}", wasm.display(), code.len(), hex::encode(hash));
+			let version = |v: &serde_json::Value| format!("{} {}", v["specName"].as_str().unwrap_or("?"), v["specVersion"]);
+			let running: serde_json::Value = client.call("state_getRuntimeVersion", vec![]).await?;
+			report("upgrade authorized", client.submit(&tx::sudo_authorize_upgrade(hash), &signer()?).await?);
+			let applied = client.submit(&tx::apply_authorized_upgrade(code), &signer()?).await?;
+			if !applied.has_event("System", "CodeUpdated") {
+				let events = client.block_events(applied.block_hash).await?;
+				let why = events.errors.iter().map(|(_, _, e)| e.as_str()).collect::<Vec<_>>().join(", ");
+				return Err(format!("the chain refused the runtime ({why}); it runs {}", version(&running)).into());
+			}
+			let block = applied.block_hash;
+			let new: serde_json::Value =
+				client.call("state_getRuntimeVersion", vec![serde_json::json!(block)]).await?;
+			report("runtime set", applied);
+			println!("{} -> {}, from the next block on", version(&running), version(&new));
 		},
 		Command::Neurons => {
 			// Stakes and ranks from the same (best) block.

@@ -355,6 +355,25 @@ impl<T: Config> Pallet<T> {
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use sp_runtime::TryRuntimeError as E;
+		// Every stored value decodes with today's types. A layout change that shipped without
+		// its migration shows here, instead of as values the code quietly reads as missing.
+		ensure!(
+			Neurons::<T>::iter_keys().all(|k| Neurons::<T>::try_get(k).is_ok()),
+			E::Other("a Neurons value does not decode")
+		);
+		ensure!(
+			Weights::<T>::iter_keys().all(|k| Weights::<T>::try_get(k).is_ok()),
+			E::Other("a Weights row does not decode")
+		);
+		ensure!(
+			Uids::<T>::iter_keys().all(|k| Uids::<T>::try_get(&k).is_ok()),
+			E::Other("a Uids value does not decode")
+		);
+		ensure!(!Ranks::<T>::exists() || Ranks::<T>::try_get().is_ok(), E::Other("Ranks does not decode"));
+		ensure!(
+			!Inflation::<T>::exists() || Inflation::<T>::try_get().is_ok(),
+			E::Other("Inflation does not decode")
+		);
 		let max_len = usize::try_from(T::MaxWeightsPerRow::get()).unwrap_or(usize::MAX);
 		let mut entries: u64 = 0;
 		let mut count: u32 = 0;

@@ -37,6 +37,7 @@ extern crate alloc;
 mod api;
 mod impls;
 pub mod math;
+pub mod migrations;
 pub mod types;
 pub mod weights;
 
@@ -65,8 +66,9 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_arithmetic::Perbill;
 
-	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version. Every change of the stored layout bumps it and adds a step
+	/// to [`crate::migrations`].
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]

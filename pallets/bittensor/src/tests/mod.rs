@@ -4,6 +4,7 @@ mod api;
 mod block_step;
 mod errors;
 mod math_reference;
+mod migrations;
 mod random_calls;
 mod simulation;
 mod stake;

@@ -1,0 +1,108 @@
+//! Storage migrations, each from its old layout written raw into the mock.
+
+use crate::{
+	migrations::v1::MigrateV0ToV1, mock::*, Neurons, Pallet, TotalWeightEntries, Weights,
+};
+use codec::Encode;
+use frame_support::{
+	storage::unhashed,
+	traits::{GetStorageVersion, OnGenesis, OnRuntimeUpgrade, StorageVersion},
+};
+use sp_io::hashing::{twox_128, twox_64};
+
+/// The raw key of `Bittensor::<item>` (a value) or of one of its `Twox64Concat` `u32` keys.
+fn key(item: &str, uid: Option<u32>) -> Vec<u8> {
+	let mut k = [twox_128(b"Bittensor"), twox_128(item.as_bytes())].concat();
+	if let Some(uid) = uid {
+		k.extend(twox_64(&uid.encode()));
+		k.extend(uid.encode());
+	}
+	k
+}
+
+mod v1 {
+	use super::*;
+
+	/// Version 0 on a chain whose genesis clipped a row: rows `(uid, parts)` as v0 encodes
+	/// them, and a counter that counted 7 entries more than the rows hold.
+	fn v0_chain() -> Vec<(u32, Vec<(u32, u32)>)> {
+		let rows = vec![
+			(0, vec![(0, 600_000_000), (1, 400_000_000)]),
+			(1, vec![(1, 1_000_000_000)]),
+			(2, vec![(0, 250_000_000), (1, 250_000_000), (2, 500_000_000)]),
+		];
+		for (uid, row) in &rows {
+			unhashed::put_raw(&key("Weights", Some(*uid)), &row.encode());
+		}
+		unhashed::put_raw(&key("TotalWeightEntries", None), &(6u64 + 7).encode());
+		StorageVersion::new(0).put::<Pallet<Test>>();
+		rows
+	}
+
+	fn genesis() -> ExtBuilder {
+		ExtBuilder::default().neurons(vec![(1, 100 * UNIT), (2, 50 * UNIT), (3, 10 * UNIT)])
+	}
+
+	#[test]
+	fn migrate_v0_to_v1_recounts_entries_and_keeps_rows() {
+		genesis().build_and_execute(|| {
+			// Given a chain at storage version 0 with a drifted entry counter,
+			let rows = v0_chain();
+			assert!(Bittensor::do_try_state().is_err(), "the drift is what try_state catches");
+			let neurons: Vec<_> = Neurons::<Test>::iter().collect();
+
+			// when the step runs (with its pre/post checks under try-runtime),
+			#[cfg(feature = "try-runtime")]
+			let weight = MigrateV0ToV1::<Test>::try_on_runtime_upgrade(true).unwrap();
+			#[cfg(not(feature = "try-runtime"))]
+			let weight = MigrateV0ToV1::<Test>::on_runtime_upgrade();
+
+			// then the chain is at version 1, the counter is the rows' 6 entries, every row
+			// reads back as today's type unchanged, the neurons are untouched,
+			assert_eq!(Pallet::<Test>::on_chain_storage_version(), 1);
+			assert_eq!(Pallet::<Test>::in_code_storage_version(), 1);
+			assert_eq!(TotalWeightEntries::<Test>::get(), 6);
+			for (uid, row) in rows {
+				assert_eq!(
+					Weights::<Test>::get(uid).unwrap().iter().map(|(j, w)| (*j, w.deconstruct())).collect::<Vec<_>>(),
+					row
+				);
+			}
+			assert_eq!(Neurons::<Test>::iter().collect::<Vec<_>>(), neurons);
+			// it cost the three rows and the counter, plus the version's read and write,
+			let db = <Test as frame_system::Config>::DbWeight::get();
+			assert_eq!(weight, db.reads_writes(3 + 1, 1) + db.reads_writes(1, 1));
+			// and the invariants hold.
+			Bittensor::do_try_state().unwrap();
+		});
+	}
+
+	#[test]
+	fn migrate_v0_to_v1_twice_changes_nothing() {
+		genesis().build_and_execute(|| {
+			// Given a chain that ran the step once,
+			v0_chain();
+			MigrateV0ToV1::<Test>::on_runtime_upgrade();
+			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
+
+			// when it runs again,
+			let weight = MigrateV0ToV1::<Test>::on_runtime_upgrade();
+
+			// then it only read the version, and the state is what it was.
+			assert_eq!(weight, <Test as frame_system::Config>::DbWeight::get().reads(1));
+			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
+		});
+	}
+
+	#[test]
+	fn a_new_chain_starts_at_version_1() {
+		genesis().build_and_execute(|| {
+			// A chain's genesis writes every pallet's in-code version (`OnGenesis`, as the
+			// runtime's genesis build does), so the step is not for a new chain.
+			<Pallet<Test> as OnGenesis>::on_genesis();
+			assert_eq!(Pallet::<Test>::on_chain_storage_version(), 1);
+			let weight = MigrateV0ToV1::<Test>::on_runtime_upgrade();
+			assert_eq!(weight, <Test as frame_system::Config>::DbWeight::get().reads(1));
+		});
+	}
+}

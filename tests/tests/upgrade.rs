@@ -1,0 +1,297 @@
+//! A runtime upgrade from the last release to the built runtime, on a running chain.
+//!
+//! A dev chain (manual seal) starts from a raw spec that this test generates with the node,
+//! whose genesis the last release's wasm (`runtime/releases/`) builds. Signed extrinsics give it
+//! state; sudo authorizes the built runtime and a signed `apply_authorized_upgrade` sets it.
+//! Then everything the pallet holds must read the same through the new runtime as through the
+//! old one, the storage versions must be the built runtime's, the next blocks must rank and
+//! mint by eq. 5–6, and wrong upgrades must change nothing.
+//!
+//! tau is set to 0 for the blocks around the upgrade, so that no minting moves the stakes
+//! between the last read of the old runtime and the first of the new: the two reads must then
+//! be equal, value for value. A layout change without its migration fails here.
+
+use std::{path::Path, process::Command};
+
+use bittensor_e2e::{
+	client::{bittensor, dev, tx, Client, Error, Hash},
+	node_binary,
+	reference::{assert_block_step, fraction, snapshot},
+	seal, submit_and_seal, wait_for_pool, Node, UNIT,
+};
+use serde_json::{json, Value};
+use sp_crypto_hashing::{blake2_256, twox_128};
+
+/// The pallets whose storage versions are compared.
+const PALLETS: [&str; 8] =
+	["System", "Timestamp", "Aura", "Grandpa", "Balances", "TransactionPayment", "Sudo", "Bittensor"];
+/// `well_known_keys::CODE` (`:code`).
+const CODE: &str = "0x3a636f6465";
+
+fn hex0x(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+	hex::decode(s.trim_start_matches("0x")).expect("the node answers hex")
+}
+
+/// The key of a pallet's on-chain storage version.
+fn storage_version_key(pallet: &str) -> String {
+	hex0x(&[twox_128(pallet.as_bytes()), twox_128(b":__STORAGE_VERSION__:")].concat())
+}
+
+async fn storage(api: &Client, key: &str, at: Hash) -> Option<String> {
+	api.call("state_getStorage", vec![json!(key), json!(at)]).await.unwrap()
+}
+
+async fn storage_versions(api: &Client, at: Hash) -> Vec<(&'static str, Option<String>)> {
+	let mut out = Vec::new();
+	for pallet in PALLETS {
+		out.push((pallet, storage(api, &storage_version_key(pallet), at).await));
+	}
+	out
+}
+
+async fn runtime_version(api: &Client, at: Hash) -> Value {
+	api.call("state_getRuntimeVersion", vec![json!(at)]).await.unwrap()
+}
+
+async fn best(api: &Client) -> Hash {
+	api.call("chain_getBlockHash", vec![]).await.unwrap()
+}
+
+/// Everything the upgrade must carry over, read through the `bittensor_*` RPC at `at`: every
+/// neuron (uid, account, stake, deposit, rank, row), the ranking, the parameters, and the total
+/// issuance.
+async fn pallet_state(api: &Client, at: Hash) -> (Value, Value, Value, u128) {
+	let neurons = api.bittensor_rpc("getNeurons", vec![], Some(at)).await.unwrap();
+	let ranks = api.bittensor_rpc("getRanks", vec![], Some(at)).await.unwrap();
+	let params = api.bittensor_rpc("getParams", vec![], Some(at)).await.unwrap();
+	(neurons, ranks, params, api.total_issuance(Some(at)).await.unwrap())
+}
+
+/// The newest release in `runtime/releases/` below `spec_version`: its spec_version, file and
+/// blob, checked against the manifest's hash.
+fn last_release_below(spec_version: u64) -> (u64, std::path::PathBuf, Vec<u8>) {
+	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/releases");
+	let manifest: Value =
+		serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+	let release = manifest["releases"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.filter(|r| r["specVersion"].as_u64().unwrap() < spec_version)
+		.max_by_key(|r| r["specVersion"].as_u64().unwrap())
+		.unwrap_or_else(|| panic!("no release below the built spec_version {spec_version}"));
+	let file = dir.join(release["file"].as_str().unwrap());
+	let blob = std::fs::read(&file).unwrap();
+	assert_eq!(hex0x(&blake2_256(&blob)), release["blake2_256"].as_str().unwrap(), "the release blob is the manifest's");
+	(release["specVersion"].as_u64().unwrap(), file, blob)
+}
+
+/// A raw dev chain spec whose genesis `release` builds, written by `scripts/release-spec.sh`
+/// (the node's `dev` spec with the code replaced, turned raw by the node).
+fn dev_spec_with_code(dir: &Path, release: &Path, code: &[u8]) -> String {
+	let raw = dir.join("dev-release.raw.json");
+	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/release-spec.sh");
+	let out = Command::new("bash")
+		.arg(script)
+		.arg(release)
+		.arg(&raw)
+		.env("BITTENSOR_NODE_BIN", node_binary())
+		.output()
+		.unwrap();
+	assert!(out.status.success(), "release-spec.sh: {}", String::from_utf8_lossy(&out.stderr));
+	let raw_spec: Value = serde_json::from_str(&std::fs::read_to_string(&raw).unwrap()).unwrap();
+	assert_eq!(raw_spec["genesis"]["raw"]["top"][CODE], json!(hex0x(code)), "the raw genesis runs the release");
+	raw.to_str().unwrap().to_string()
+}
+
+/// The fees paid in `blocks`, base units.
+async fn fees(api: &Client, blocks: &[Hash]) -> u128 {
+	let mut total = 0;
+	for block in blocks {
+		total += api.block_events(*block).await.unwrap().fees;
+	}
+	total
+}
+
+/// `payload` signed by `who` is included and fails with the module error `error`.
+async fn fails_with<P: bittensor_e2e::client::subxt::transactions::Payload + Send + Sync + 'static>(
+	api: &Client,
+	payload: P,
+	who: &str,
+	error: &str,
+) -> Hash {
+	let signer = dev::signer(who).unwrap();
+	let task = {
+		let api = api.clone();
+		tokio::spawn(async move { api.submit(&payload, &signer).await.map(|_| ()) })
+	};
+	wait_for_pool(api, 1).await;
+	let block = seal(api).await;
+	match task.await.unwrap() {
+		Err(Error::Dispatch(message)) =>
+			assert!(message.contains(error), "expected {error}, the chain said: {message}"),
+		other => panic!("expected the module error {error}, got {other:?}"),
+	}
+	block
+}
+
+/// An authorized `code` that is not a valid upgrade: `apply_authorized_upgrade` (by Bob) is
+/// included and refuses it with `System.RejectedInvalidAuthorizedUpgrade` carrying `error`.
+async fn rejected(api: &Client, code: Vec<u8>, error: &str) -> Hash {
+	let block = submit_and_seal(api, &tx::apply_authorized_upgrade(code), "bob").await;
+	let events = api.block_events(block).await.unwrap();
+	assert_eq!(events.count("System", "CodeUpdated"), 0, "{error}: no code was set");
+	assert_eq!(events.count("System", "RejectedInvalidAuthorizedUpgrade"), 1, "{error}: refused");
+	let (_, _, said) = events.errors.iter().find(|(_, e, _)| e == "RejectedInvalidAuthorizedUpgrade").unwrap();
+	assert!(said.contains(error), "expected {error}, the chain said {said}");
+	block
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upgrade_from_the_last_release_carries_the_state_over() {
+	let dir = tempfile::tempdir().unwrap();
+
+	// The built runtime, as a fresh dev chain of this node runs it: its code, version,
+	// metadata and storage versions are what the upgraded chain must end with.
+	let (code, version, metadata, versions) = {
+		let node = Node::start("fresh", &["--dev", "--sealing", "manual"], &dir.path().join("fresh"));
+		let api = node.client().await;
+		let at = best(&api).await;
+		let code = unhex(&storage(&api, CODE, at).await.unwrap());
+		let metadata: String = api.call("state_getMetadata", vec![json!(at)]).await.unwrap();
+		(code, runtime_version(&api, at).await, metadata, storage_versions(&api, at).await)
+	};
+	let spec_version = version["specVersion"].as_u64().unwrap();
+	let (release_version, release_file, release) = last_release_below(spec_version);
+	println!("upgrade: release {release_version} ({} bytes) -> built {spec_version} ({} bytes)", release.len(), code.len());
+
+	// Given a dev chain whose genesis is the last release's,
+	let spec = dev_spec_with_code(dir.path(), &release_file, &release);
+	let node = Node::start("upgrade", &["--chain", &spec, "--alice", "--sealing", "manual"], &dir.path().join("chain"));
+	let api = node.client().await;
+	let genesis = seal(&api).await;
+	assert_eq!(runtime_version(&api, genesis).await["specVersion"], json!(release_version));
+	let old_versions = storage_versions(&api, genesis).await;
+
+	// with state from signed extrinsics: two more neurons register and stake, rows move,
+	for (who, stake) in [("eve", 1500 * UNIT), ("ferdie", 800 * UNIT)] {
+		submit_and_seal(&api, &bittensor::register(), who).await;
+		submit_and_seal(&api, &bittensor::add_stake(stake), who).await;
+	}
+	// (rows within epsilon = 0.1 of where they stand: Eve's from self-weight, Bob's from
+	// 0.4/0.6),
+	for (who, scores) in [("eve", vec![(0, 1), (4, 19)]), ("bob", vec![(0, 8), (1, 11), (5, 1)])] {
+		let block = submit_and_seal(&api, &bittensor::set_weights(scores), who).await;
+		assert_eq!(api.block_events(block).await.unwrap().count("Bittensor", "WeightsSet"), 1, "{who}'s row moves");
+	}
+	// and a few blocks of ranking and minting,
+	for _ in 0..3 {
+		seal(&api).await;
+	}
+	let n = 6;
+	let minted_before: Value = api.bittensor_rpc("getParams", vec![], None).await.unwrap();
+	assert!(bittensor::parse_tao(minted_before["totalMinted"].as_str().unwrap()).unwrap() > 0);
+	// then tau set to 0, so that the blocks around the upgrade leave the stakes where they are.
+	submit_and_seal(&api, &bittensor::sudo_set_params(None, Some(0), None), "alice").await;
+	let quiet = seal(&api).await;
+	let (neurons, ranks, params, issuance) = pallet_state(&api, quiet).await;
+	assert_eq!(neurons.as_array().unwrap().len(), n);
+
+	// Wrong upgrades change nothing but the fees they pay: a signed set_code that is not
+	// sudo's, and garbage bytes that sudo authorized.
+	let mut blocks = vec![fails_with(&api, tx::set_code(code.clone()), "bob", "Bad origin").await];
+	let garbage = b"not a runtime".to_vec();
+	blocks.push(submit_and_seal(&api, &tx::sudo_authorize_upgrade(blake2_256(&garbage)), "alice").await);
+	blocks.push(rejected(&api, garbage, "System::FailedToExtractRuntimeVersion").await);
+	let before_at = best(&api).await;
+	let before = pallet_state(&api, before_at).await;
+	assert_eq!(runtime_version(&api, before_at).await["specVersion"], json!(release_version));
+	assert_eq!(storage(&api, CODE, before_at).await, Some(hex0x(&release)), "no wrong upgrade set :code");
+	assert_eq!((&before.0, &before.1, &before.2), (&neurons, &ranks, &params), "no wrong upgrade changed the pallet");
+	assert_eq!(before.3 + fees(&api, &blocks).await, issuance, "the wrong upgrades cost their fees only");
+
+	// When sudo authorizes the built runtime and anyone applies it,
+	let authorized = submit_and_seal(&api, &tx::sudo_authorize_upgrade(blake2_256(&code)), "alice").await;
+	assert_eq!(api.block_events(authorized).await.unwrap().count("System", "UpgradeAuthorized"), 1);
+	let set = submit_and_seal(&api, &tx::apply_authorized_upgrade(code.clone()), "bob").await;
+	let events = api.block_events(set).await.unwrap();
+	assert_eq!(events.count("System", "CodeUpdated"), 1, "the upgrade is applied");
+	assert_eq!(events.failed, 0);
+	// and the first block of the new runtime runs the migrations,
+	let upgraded = seal(&api).await;
+	let upgrade_fees = fees(&api, &[authorized, set, upgraded]).await;
+	drop(api);
+	let api = node.client().await;
+
+	// then it reports the built runtime's version, metadata and storage versions,
+	assert_eq!(runtime_version(&api, upgraded).await, version);
+	let new_metadata: String = api.call("state_getMetadata", vec![json!(upgraded)]).await.unwrap();
+	assert!(new_metadata == metadata, "state_getMetadata is the built runtime's");
+	let new_versions = storage_versions(&api, upgraded).await;
+	assert_eq!(new_versions, versions, "the storage versions are the built runtime's");
+	for ((pallet, old), (_, new)) in old_versions.iter().zip(&new_versions) {
+		if old != new {
+			println!("upgrade: {pallet} storage version {old:?} -> {new:?}");
+		}
+	}
+	// every neuron, row, stake, deposit, rank, parameter and the issuance carried over exactly,
+	let after = pallet_state(&api, upgraded).await;
+	assert_eq!(after.0, before.0, "the neurons carried over");
+	assert_eq!(after.1, before.1, "the ranking carried over");
+	assert_eq!(after.2, before.2, "the parameters carried over");
+	assert_eq!(after.3 + upgrade_fees, before.3, "the total issuance carried over (less the upgrade's fees)");
+	// and the old blocks still answer through the old runtime.
+	assert_eq!(pallet_state(&api, before_at).await, before, "bittensor_* at a block before the upgrade");
+	assert_eq!(runtime_version(&api, before_at).await["specVersion"], json!(release_version));
+	let entries: usize = before.0.as_array().unwrap().iter().map(|n| n["weights"].as_array().unwrap().len()).sum();
+	println!(
+		"upgrade: compared {n} neurons ({entries} row entries), {} ranks, {} parameters and the issuance, \
+		 before (old runtime) and after (new runtime); {} storage versions; the upgrade's blocks paid {upgrade_fees} in fees",
+		after.1.as_array().unwrap().len(),
+		after.2.as_object().unwrap().len(),
+		new_versions.len()
+	);
+
+	// A wasm with the same spec_version is refused.
+	submit_and_seal(&api, &tx::sudo_authorize_upgrade(blake2_256(&code)), "alice").await;
+	rejected(&api, code.clone(), "System::SpecVersionNeedsToIncrease").await;
+	assert_eq!(runtime_version(&api, best(&api).await).await, version);
+
+	// The next blocks rank and mint by eq. 5–6: tau back to 1 TAO, then rows move every block.
+	let mut parent = submit_and_seal(&api, &bittensor::sudo_set_params(None, Some(UNIT), None), "alice").await;
+	let params: Value = api.bittensor_rpc("getParams", vec![], Some(parent)).await.unwrap();
+	let tau = bittensor::parse_tao(params["inflationPerBlock"].as_str().unwrap()).unwrap() as f64;
+	assert_eq!(tau, UNIT as f64);
+	let epsilon = fraction(&params["maxWeightChange"]);
+	let steps = 5;
+	for block in 0..steps {
+		let rows = snapshot(&api, parent, n).await.rows;
+		for (i, who) in ["eve", "ferdie"].iter().enumerate() {
+			// A step of 0.8 epsilon (L2) from self-weight toward uid `block`.
+			let mut row = rows[4 + i].clone();
+			let (from, to) = (4 + i, block % 4);
+			let d = (0.8 * epsilon / 2f64.sqrt()).min(row[from]);
+			row[from] -= d;
+			row[to] += d;
+			let scores: Vec<(u32, u32)> = row
+				.iter()
+				.enumerate()
+				.map(|(j, w)| (j as u32, (w * 1e9).round() as u32))
+				.filter(|(_, s)| *s > 0)
+				.collect();
+			api.submit_no_wait(&bittensor::set_weights(scores), &dev::signer(who).unwrap()).await.unwrap();
+		}
+		wait_for_pool(&api, 2).await;
+		let hash = seal(&api).await;
+		let events = api.block_events(hash).await.unwrap();
+		assert_eq!(events.count("Bittensor", "WeightsSet"), 2, "block {block} after the upgrade");
+		let minted = assert_block_step(&api, parent, hash, n, tau, &format!("block {block} after the upgrade")).await;
+		assert!(minted > 0);
+		parent = hash;
+	}
+	println!("upgrade: {steps} blocks after the upgrade follow eq. 5-6");
+}
