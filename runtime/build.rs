@@ -43,6 +43,20 @@ mod wasm {
 	/// Extra `RUSTFLAGS` for the wasm build, as with `substrate-wasm-builder`.
 	const EXTRA_RUSTFLAGS: &str = "WASM_BUILD_RUSTFLAGS";
 	const TARGET: &str = "wasm32v1-none";
+	/// The release profile of the wasm build, every key set: `panic` and `lto` as
+	/// `substrate-wasm-builder` sets them, the rest cargo's release defaults.
+	const PROFILE: [&str; 10] = [
+		"profile.release.panic=\"abort\"",
+		"profile.release.lto=\"thin\"",
+		"profile.release.opt-level=3",
+		"profile.release.codegen-units=16",
+		"profile.release.debug=false",
+		"profile.release.strip=\"debuginfo\"",
+		"profile.release.debug-assertions=false",
+		"profile.release.overflow-checks=false",
+		"profile.release.incremental=false",
+		"profile.release.rpath=false",
+	];
 	/// The runtime's own features (`Cargo.toml`) that a build of the node passes on to the
 	/// wasm; `std` never, and not the names of optional dependencies.
 	const FORWARDED_FEATURES: [&str; 2] = ["runtime-benchmarks", "try-runtime"];
@@ -53,12 +67,12 @@ mod wasm {
 		env::var(name).ok()
 	}
 
-	/// The variables the nested build keeps: where the tools and caches are, the jobserver,
-	/// and how to reach the registry.
+	/// The variables the nested build keeps: which compiler, where the tools and caches are, the
+	/// jobserver, and how to reach the registry.
 	fn kept(name: &str) -> bool {
 		matches!(
 			name,
-			"PATH" | "HOME" | "USER" | "TMPDIR" | "CARGO_HOME" | "RUSTUP_HOME" | "RUSTUP_TOOLCHAIN" |
+			"PATH" | "HOME" | "USER" | "TMPDIR" | "CARGO_HOME" | "RUSTUP_HOME" | "RUSTUP_TOOLCHAIN" | "RUSTC" |
 				"CARGO_MAKEFLAGS" | "MAKEFLAGS" | "MFLAGS" | "CARGO_NET_OFFLINE" | "SSL_CERT_FILE" |
 				"SSL_CERT_DIR"
 		) || name.starts_with("CARGO_HTTP_") ||
@@ -155,8 +169,9 @@ mod wasm {
 		let cargo = env::var("CARGO").expect("cargo sets CARGO");
 		let mut cmd = Command::new(cargo);
 		cmd.current_dir(&root)
-			.args(["--config", "profile.release.panic=\"abort\""])
-			.args(["--config", "profile.release.lto=\"thin\""])
+			// The whole release profile, so that no cargo config (the workspace's, or one in
+			// `$CARGO_HOME`) changes the blob.
+			.args(PROFILE.iter().flat_map(|kv| ["--config", kv]))
 			.args(["rustc", "--locked", "--release", "--lib", "--crate-type", "cdylib"])
 			.args(["-p", "bittensor-runtime", "--no-default-features", "--target", TARGET])
 			.arg(format!("--manifest-path={}", root.join("Cargo.toml").display()))

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Writes a raw dev chain spec whose genesis a given runtime blob makes (a release of
 # runtime/releases/, say): the node's `dev` spec with its code replaced, turned raw by the node,
-# so that the blob's own genesis builder writes the storage. To rehearse an upgrade from a
-# release, and for the upgrade test.
+# so that the blob's own genesis builder writes the storage. The genesis values are the dev
+# preset of the node's built-in runtime (the spec carries them as a patch), so a release that
+# does not know a field they set refuses them. To rehearse an upgrade from a release, and for the
+# upgrade test.
 #   scripts/release-spec.sh runtime/releases/bittensor_runtime-v100.compressed.wasm /tmp/dev-v100.json
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 RUNTIME.wasm OUT.raw.json" >&2; exit 2; }
@@ -13,7 +15,7 @@ node="${BITTENSOR_NODE_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/bittensor-chain/tar
 [ -f "$wasm" ] || { echo "release-spec: no runtime blob at $wasm" >&2; exit 1; }
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-"$node" export-chain-spec --chain dev --output "$tmp/dev.json" >/dev/null 2>&1
+"$node" export-chain-spec --chain dev --output "$tmp/dev.json" >/dev/null
 python3 - "$tmp/dev.json" "$wasm" <<'PY'
 import json, sys
 path, wasm = sys.argv[1], sys.argv[2]
@@ -24,5 +26,5 @@ if "code" not in genesis:
 genesis["code"] = "0x" + open(wasm, "rb").read().hex()
 json.dump(spec, open(path, "w"))
 PY
-"$node" export-chain-spec --chain "$tmp/dev.json" --raw --output "$out" >/dev/null 2>&1
+"$node" export-chain-spec --chain "$tmp/dev.json" --raw --output "$out" >/dev/null
 echo "release-spec: wrote $out (genesis by $(basename "$wasm"))"

@@ -45,7 +45,8 @@ pallet_features() {
 }
 # End-to-end tests (tests/tests/*.rs), in two stages: the quick ones two at a time, then the
 # fault and load tests one at a time (they start up to four nodes, or load one; --nocapture
-# shows the load test's figures). Every file must be in one of the two lists.
+# shows the load test's figures), and the upgrade test alone. Every file must be in one of the
+# lists.
 E2E=(foundation pallet rpc paper_loop bad_input)
 FAULTS=(crash finality load)
 # The upgrade from the last release to the built runtime, on its own.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Dry-runs the runtime upgrade with try-runtime-cli: snapshots the state of a running node
-# (a local dev chain by default) and runs the built runtime's migrations on it
-# (`on-runtime-upgrade`, with every pallet's pre/post checks and try_state), without touching
-# the chain.
+# that runs an older runtime (a chain of the last release: scripts/release-spec.sh) and runs the
+# built runtime's migrations on it (`on-runtime-upgrade`, with every pallet's pre/post checks
+# and try_state), without touching the chain.
 #   scripts/try-upgrade.sh [ws://127.0.0.1:9944]
 # Builds the runtime with `--features try-runtime` (its own wasm, beside the plain one) and
 # installs try-runtime-cli from crates.io when it is missing.

@@ -283,9 +283,11 @@ impl Client {
 				_ => None,
 			};
 			if let Some(error_bytes) = error_bytes {
-				let error = subxt::error::DispatchError::decode_from(error_bytes, at.metadata())
-					.map_err(Error::decode)?;
-				out.errors.push((pallet.clone(), name.clone(), error.to_string()));
+				let error = match subxt::error::DispatchError::decode_from(error_bytes, at.metadata()) {
+					Ok(error) => error.to_string(),
+					Err(e) => format!("a DispatchError that does not decode: {e}"),
+				};
+				out.errors.push((pallet.clone(), name.clone(), error));
 			}
 			out.names.push((pallet, name));
 		}

@@ -144,9 +144,10 @@ pub type UncheckedExtrinsic =
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// The storage migrations a runtime upgrade runs, before any block of the new runtime: every
-/// pallet's `VersionedMigration` steps, oldest first. A step whose `FROM` is not the chain's
-/// storage version only reads that version. Kept after they have run on every network, until a
-/// release drops them with the pallet's old versions.
+/// pallet's `VersionedMigration` steps, oldest first. `Executive` runs them as
+/// `frame_system::Config::SingleBlockMigrations` (its own migrations parameter is deprecated).
+/// A step whose `FROM` is not the chain's storage version only reads that version. Steps stay
+/// listed until a release drops the pallet's old versions.
 pub type Migrations = (pallet_bittensor::migrations::Migrations<Runtime>,);
 
 /// Dispatches blocks and extrinsics to the pallets.
@@ -156,7 +157,6 @@ pub type Executive = frame_executive::Executive<
 	frame_system::ChainContext<Runtime>,
 	Runtime,
 	AllPalletsWithSystem,
-	Migrations,
 >;
 
 #[frame_support::runtime]

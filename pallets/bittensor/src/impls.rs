@@ -341,6 +341,11 @@ impl<T: Config> Pallet<T> {
 			if let Some((j, _)) = scores.iter().find(|(j, _)| !Neurons::<T>::contains_key(j)) {
 				panic!("genesis: row {uid} names unregistered uid {j}");
 			}
+			// A longer row would be stored as a self-row while the counter took the whole
+			// input (what storage version 1's migration repairs on older chains).
+			if u32::try_from(scores.len()).map_or(true, |len| len > T::MaxWeightsPerRow::get()) {
+				panic!("genesis: row {uid} has {} entries, more than MaxWeightsPerRow", scores.len());
+			}
 			let row = match math::normalize(scores) {
 				Ok(row) => row,
 				Err(e) => panic!("genesis: row {uid}: {e:?}"),
@@ -369,10 +374,28 @@ impl<T: Config> Pallet<T> {
 			Uids::<T>::iter_keys().all(|k| Uids::<T>::try_get(&k).is_ok()),
 			E::Other("a Uids value does not decode")
 		);
-		ensure!(!Ranks::<T>::exists() || Ranks::<T>::try_get().is_ok(), E::Other("Ranks does not decode"));
 		ensure!(
-			!Inflation::<T>::exists() || Inflation::<T>::try_get().is_ok(),
-			E::Other("Inflation does not decode")
+			BlockStartWeights::<T>::iter_keys().all(|k| BlockStartWeights::<T>::try_get(k).is_ok()),
+			E::Other("a BlockStartWeights row does not decode")
+		);
+		// Values read with `ValueQuery` fall back to their default when they do not decode.
+		macro_rules! decodes {
+			($($item:ident),*) => {$(
+				ensure!(
+					!$item::<T>::exists() || $item::<T>::try_get().is_ok(),
+					E::Other(concat!(stringify!($item), " does not decode"))
+				);
+			)*};
+		}
+		decodes!(
+			NextUid,
+			TotalWeightEntries,
+			Ranks,
+			MaxWeightChange,
+			InflationPerBlock,
+			Inflation,
+			TotalMinted,
+			GenesisIssuance
 		);
 		let max_len = usize::try_from(T::MaxWeightsPerRow::get()).unwrap_or(usize::MAX);
 		let mut entries: u64 = 0;

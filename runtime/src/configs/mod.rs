@@ -56,6 +56,9 @@ impl frame_system::Config for Runtime {
 	/// The node uses ParityDB, so database costs are ParityDB's.
 	type DbWeight = ParityDbWeight;
 	type Version = Version;
+	// The storage migrations of a runtime upgrade (`crate::Migrations`), run by `Executive`
+	// before the first block of the new runtime.
+	type SingleBlockMigrations = crate::Migrations;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;

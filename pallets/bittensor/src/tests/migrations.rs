@@ -1,12 +1,13 @@
 //! Storage migrations, each from its old layout written raw into the mock.
 
 use crate::{
-	migrations::v1::MigrateV0ToV1, mock::*, Neurons, Pallet, TotalWeightEntries, Weights,
+	migrations::v1::{InnerMigrateV0ToV1, MigrateV0ToV1},
+	mock::*, Neurons, Pallet, TotalWeightEntries, Weights,
 };
 use codec::Encode;
 use frame_support::{
 	storage::unhashed,
-	traits::{GetStorageVersion, OnGenesis, OnRuntimeUpgrade, StorageVersion},
+	traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion, UncheckedOnRuntimeUpgrade},
 };
 use sp_io::hashing::{twox_128, twox_64};
 
@@ -48,7 +49,11 @@ mod v1 {
 		genesis().build_and_execute(|| {
 			// Given a chain at storage version 0 with a drifted entry counter,
 			let rows = v0_chain();
-			assert!(Bittensor::do_try_state().is_err(), "the drift is what try_state catches");
+			assert_eq!(
+				Bittensor::do_try_state(),
+				Err(sp_runtime::TryRuntimeError::Other("entry counter differs from the rows")),
+				"the drift is what try_state catches"
+			);
 			let neurons: Vec<_> = Neurons::<Test>::iter().collect();
 
 			// when the step runs (with its pre/post checks under try-runtime),
@@ -85,24 +90,22 @@ mod v1 {
 			MigrateV0ToV1::<Test>::on_runtime_upgrade();
 			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
 
-			// when it runs again,
+			// when it runs again, then it only reads the version and the state is as it was;
 			let weight = MigrateV0ToV1::<Test>::on_runtime_upgrade();
-
-			// then it only read the version, and the state is what it was.
 			assert_eq!(weight, <Test as frame_system::Config>::DbWeight::get().reads(1));
+			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
+			// and the step itself, run again past the version gate, changes nothing either.
+			InnerMigrateV0ToV1::<Test>::on_runtime_upgrade();
 			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
 		});
 	}
 
 	#[test]
-	fn a_new_chain_starts_at_version_1() {
-		genesis().build_and_execute(|| {
-			// A chain's genesis writes every pallet's in-code version (`OnGenesis`, as the
-			// runtime's genesis build does), so the step is not for a new chain.
-			<Pallet<Test> as OnGenesis>::on_genesis();
-			assert_eq!(Pallet::<Test>::on_chain_storage_version(), 1);
-			let weight = MigrateV0ToV1::<Test>::on_runtime_upgrade();
-			assert_eq!(weight, <Test as frame_system::Config>::DbWeight::get().reads(1));
-		});
+	#[should_panic(expected = "more than MaxWeightsPerRow")]
+	fn genesis_refuses_a_row_longer_than_max_weights_per_row() {
+		// Version 1 chains cannot start with the drift that the step repairs.
+		let neurons: Vec<_> = (1..=MAX_ROW as u64 + 1).map(|a| (a, UNIT)).collect();
+		let long_row: Vec<_> = (0..=MAX_ROW).map(|j| (j, 1)).collect();
+		ExtBuilder::default().neurons(neurons).weights(vec![(0, long_row)]).build();
 	}
 }
