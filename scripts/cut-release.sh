@@ -16,16 +16,15 @@ fi
 cargo build --release --locked --workspace
 node="$CARGO_TARGET_DIR/release/bittensor-node"
 wasm="$CARGO_TARGET_DIR/release/wbuild/bittensor-runtime/bittensor_runtime.compressed.wasm"
-info="$("$node" runtime-info)"
-python3 - "$root/runtime/releases" "$wasm" "$info" "$(git rev-parse HEAD)" <<'PY'
-import hashlib, json, os, shutil, sys
-releases, wasm, info, commit = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+python3 - "$root/runtime/releases" "$wasm" "$("$node" runtime-info)" "$("$node" runtime-info --wasm "$wasm")" "$(git rev-parse HEAD)" <<'PY'
+import json, os, shutil, sys
+releases, wasm, commit = sys.argv[1], sys.argv[2], sys.argv[5]
+info, blob_info = json.loads(sys.argv[3]), json.loads(sys.argv[4])
 path = f"{releases}/manifest.json"
 manifest = json.load(open(path)) if os.path.exists(path) else {"releases": []}
-blob = open(wasm, "rb").read()
-h = "0x" + hashlib.blake2b(blob, digest_size=32).hexdigest()
-if h != info["blake2_256"]:
-    sys.exit(f"cut-release: {wasm} ({h}) is not the node's built-in runtime ({info['blake2_256']})")
+h = info["blake2_256"]
+if blob_info != info:
+    sys.exit(f"cut-release: {wasm} ({blob_info['blake2_256']}) is not the node's built-in runtime ({h})")
 spec = info["specVersion"]
 last = max((r["specVersion"] for r in manifest["releases"]), default=0)
 if spec <= last:
@@ -37,7 +36,7 @@ manifest["releases"].append({
     "specVersion": spec,
     "transactionVersion": info["transactionVersion"],
     "blake2_256": h,
-    "bytes": len(blob),
+    "bytes": info["bytes"],
     "file": name,
     "commit": commit,
 })

@@ -68,6 +68,11 @@ impl Client {
 		self.call("chain_getHeader", params).await
 	}
 
+	/// `chain_getBlockHash` without a number: the best block's hash.
+	pub async fn best_hash(&self) -> Result<Hash, Error> {
+		self.call("chain_getBlockHash", vec![]).await
+	}
+
 	/// `chain_getFinalizedHead`.
 	pub async fn finalized_head(&self) -> Result<Hash, Error> {
 		self.call("chain_getFinalizedHead", vec![]).await

@@ -272,3 +272,25 @@ pub async fn submit_and_seal<P: client::subxt::transactions::Payload>(
 	wait_for_pool(api, 1).await;
 	seal_block(api, false).await
 }
+
+/// Submits `payload` signed by `signer` and watches it while a block is sealed; returns how
+/// it ended and the sealed block.
+pub async fn submit_in_block<P>(
+	api: &Client,
+	payload: P,
+	signer: &client::subxt_signer::sr25519::Keypair,
+) -> (Result<(), client::Error>, client::Hash)
+where
+	P: client::subxt::transactions::Payload + Send + Sync + 'static,
+{
+	let task = {
+		let (api, signer) = (api.clone(), signer.clone());
+		tokio::spawn(async move { api.submit(&payload, &signer).await.map(|_| ()) })
+	};
+	wait_until("the transaction in the pool, or refused", Duration::from_secs(10), || async {
+		(task.is_finished() || pool_len(api).await > 0).then_some(())
+	})
+	.await;
+	let block = seal(api).await;
+	(task.await.unwrap(), block)
+}

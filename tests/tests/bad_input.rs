@@ -3,14 +3,12 @@
 //! state before and after shows that nothing changed but the fee. tau is set to 0 first, so
 //! that blocks do not move stakes by themselves.
 
-use std::time::Duration;
-
 use bittensor_e2e::{
 	client::{
 		bittensor, dev, subxt::transactions::Payload, subxt_signer::sr25519::Keypair, tx, AccountId,
 		Client, Error, Hash,
 	},
-	manual_dev_chain, pool_len, seal, submit_and_seal, wait_for_pool, wait_until, UNIT,
+	manual_dev_chain, pool_len, seal, submit_and_seal, submit_in_block, wait_for_pool, UNIT,
 };
 use serde_json::Value;
 
@@ -26,35 +24,13 @@ async fn state(api: &Client, who: &[AccountId], at: Hash) -> (Value, Value, u128
 	(neurons, params, issuance, free)
 }
 
-async fn best(api: &Client) -> Hash {
-	api.call("chain_getBlockHash", vec![]).await.unwrap()
-}
-
-/// Submits `payload` signed by `signer` and watches it while a block is sealed; returns how
-/// it ended and the sealed block.
-async fn submit_in_block<P>(api: &Client, payload: P, signer: &Keypair) -> (Result<(), Error>, Hash)
-where
-	P: Payload + Send + Sync + 'static,
-{
-	let task = {
-		let (api, signer) = (api.clone(), signer.clone());
-		tokio::spawn(async move { api.submit(&payload, &signer).await.map(|_| ()) })
-	};
-	wait_until("the transaction in the pool, or refused", Duration::from_secs(10), || async {
-		(task.is_finished() || pool_len(api).await > 0).then_some(())
-	})
-	.await;
-	let block = seal(api).await;
-	(task.await.unwrap(), block)
-}
-
 /// `payload` from `signer` is included and fails with `error`; nothing changes but the fee.
 async fn fails_in_block<P>(api: &Client, payload: P, signer: &Keypair, error: &str)
 where
 	P: Payload + Send + Sync + 'static,
 {
 	let who: AccountId = signer.public_key().into();
-	let parent = best(api).await;
+	let parent = api.best_hash().await.unwrap();
 	let before = state(api, &[who.clone()], parent).await;
 	let (result, block) = submit_in_block(api, payload, signer).await;
 	match result {
@@ -74,7 +50,7 @@ where
 /// Raw `bytes` are refused by the pool with JSON-RPC `code` and a message containing `text`;
 /// the next block has no extrinsic of it and the state is unchanged.
 async fn refused_by_pool(api: &Client, what: &str, bytes: &[u8], code: i32, text: &str, who: &[AccountId]) {
-	let parent = best(api).await;
+	let parent = api.best_hash().await.unwrap();
 	let before = state(api, who, parent).await;
 	match api.submit_raw(bytes).await {
 		Err(e @ Error::RpcCall { .. }) => {

@@ -71,7 +71,7 @@ async fn sigkill_under_load_loses_no_block_and_no_state() {
 		(api.best_number().await.ok()? >= 6).then_some(())
 	})
 	.await;
-	let best: Hash = api.call("chain_getBlockHash", vec![]).await.unwrap();
+	let best = api.best_hash().await.unwrap();
 	let best_number = number(&api, best).await;
 	let finalized = api.finalized_head().await.unwrap();
 	let finalized_number = number(&api, finalized).await;

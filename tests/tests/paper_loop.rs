@@ -3,7 +3,7 @@
 //! eq. 5 and 6 (SPEC §3–4) in f64 from what the RPC reads at the parent and at the block.
 
 use bittensor_e2e::{
-	client::{bittensor::parse_tao, bittensor, dev, Hash},
+	client::{bittensor::parse_tao, bittensor, dev},
 	manual_dev_chain,
 	reference::{assert_block_step, fraction, snapshot},
 	seal, submit_and_seal, wait_for_pool, UNIT,
@@ -51,7 +51,7 @@ async fn thirty_blocks_of_weight_updates_follow_eq_5_and_6() {
 	}
 	let names = ["alice", "bob", "charlie", "dave", "eve", "ferdie"];
 	let n = names.len();
-	let mut parent: Hash = api.call("chain_getBlockHash", vec![]).await.unwrap();
+	let mut parent = api.best_hash().await.unwrap();
 	let params: Value = api.bittensor_rpc("getParams", vec![], Some(parent)).await.unwrap();
 	assert_eq!(params["neuronCount"], json!(n));
 	let epsilon = fraction(&params["maxWeightChange"]);

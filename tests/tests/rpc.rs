@@ -151,13 +151,8 @@ async fn check_every_method(api: &Client, at: Hash) {
 	// and through a raw `state_call`.
 	let raw: String =
 		api.call("state_call", vec![json!("BittensorApi_ranks"), json!("0x"), json!(at)]).await.unwrap();
-	let bytes = hex_decode(&raw);
+	let bytes = hex::decode(raw.trim_start_matches("0x")).unwrap();
 	assert_eq!(Vec::<(u32, u128)>::decode(&mut &bytes[..]).unwrap(), e.ranks);
-}
-
-fn hex_decode(s: &str) -> Vec<u8> {
-	let s = s.trim_start_matches("0x");
-	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 async fn error_code(api: &Client, method: &str, params: Vec<Value>) -> i32 {
@@ -181,7 +176,7 @@ async fn every_method_matches_storage_now_and_at_an_older_block() {
 	let now = seal(&api).await;
 
 	// then every method answers what storage holds, at the best block (no `at`) ...
-	let best: Hash = api.call("chain_getBlockHash", vec![]).await.unwrap();
+	let best = api.best_hash().await.unwrap();
 	assert_eq!(best, now);
 	assert_eq!(
 		rpc(&api, "getNeurons", vec![], None).await,

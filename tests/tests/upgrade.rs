@@ -17,7 +17,7 @@ use bittensor_e2e::{
 	client::{bittensor, dev, tx, Client, Error, Hash},
 	node_binary,
 	reference::{assert_block_step, fraction, snapshot},
-	seal, submit_and_seal, wait_for_pool, Node, UNIT,
+	seal, submit_and_seal, submit_in_block, wait_for_pool, Node, UNIT,
 };
 use serde_json::{json, Value};
 use sp_crypto_hashing::{blake2_256, twox_128};
@@ -55,10 +55,6 @@ async fn storage_versions(api: &Client, at: Hash) -> Vec<(&'static str, Option<S
 
 async fn runtime_version(api: &Client, at: Hash) -> Value {
 	api.call("state_getRuntimeVersion", vec![json!(at)]).await.unwrap()
-}
-
-async fn best(api: &Client) -> Hash {
-	api.call("chain_getBlockHash", vec![]).await.unwrap()
 }
 
 /// Everything the upgrade must carry over, read through the `bittensor_*` RPC at `at`: every
@@ -124,14 +120,8 @@ async fn fails_with<P: bittensor_e2e::client::subxt::transactions::Payload + Sen
 	who: &str,
 	error: &str,
 ) -> Hash {
-	let signer = dev::signer(who).unwrap();
-	let task = {
-		let api = api.clone();
-		tokio::spawn(async move { api.submit(&payload, &signer).await.map(|_| ()) })
-	};
-	wait_for_pool(api, 1).await;
-	let block = seal(api).await;
-	match task.await.unwrap() {
+	let (result, block) = submit_in_block(api, payload, &dev::signer(who).unwrap()).await;
+	match result {
 		Err(Error::Dispatch(message)) =>
 			assert!(message.contains(error), "expected {error}, the chain said: {message}"),
 		other => panic!("expected the module error {error}, got {other:?}"),
@@ -160,7 +150,7 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 	let (code, version, metadata, versions) = {
 		let node = Node::start("fresh", &["--dev", "--sealing", "manual"], &dir.path().join("fresh"));
 		let api = node.client().await;
-		let at = best(&api).await;
+		let at = api.best_hash().await.unwrap();
 		let code = unhex(&storage(&api, CODE, at).await.unwrap());
 		let metadata: String = api.call("state_getMetadata", vec![json!(at)]).await.unwrap();
 		(code, runtime_version(&api, at).await, metadata, storage_versions(&api, at).await)
@@ -207,7 +197,7 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 	let garbage = b"not a runtime".to_vec();
 	blocks.push(submit_and_seal(&api, &tx::sudo_authorize_upgrade(blake2_256(&garbage)), "alice").await);
 	blocks.push(rejected(&api, garbage, "System::FailedToExtractRuntimeVersion").await);
-	let before_at = best(&api).await;
+	let before_at = api.best_hash().await.unwrap();
 	let before = pallet_state(&api, before_at).await;
 	assert_eq!(runtime_version(&api, before_at).await["specVersion"], json!(release_version));
 	assert_eq!(storage(&api, CODE, before_at).await, Some(hex0x(&release)), "no wrong upgrade set :code");
@@ -259,7 +249,7 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 	// A wasm with the same spec_version is refused.
 	submit_and_seal(&api, &tx::sudo_authorize_upgrade(blake2_256(&code)), "alice").await;
 	rejected(&api, code.clone(), "System::SpecVersionNeedsToIncrease").await;
-	assert_eq!(runtime_version(&api, best(&api).await).await, version);
+	assert_eq!(runtime_version(&api, api.best_hash().await.unwrap()).await, version);
 
 	// The next blocks rank and mint by eq. 5–6: tau back to 1 TAO, then rows move every block.
 	let mut parent = submit_and_seal(&api, &bittensor::sudo_set_params(None, Some(UNIT), None), "alice").await;

@@ -126,17 +126,21 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 			println!("runtime {}: {} bytes, blake2-256 0x{}", wasm.display(), code.len(), hex::encode(hash));
 			let version = |v: &serde_json::Value| format!("{} {}", v["specName"].as_str().unwrap_or("?"), v["specVersion"]);
 			let running: serde_json::Value = client.call("state_getRuntimeVersion", vec![]).await?;
+			// The dispatch errors that a block's events carry, for a refusal's message.
+			let events_of = &client;
+			let why = |block| async move {
+				let events = events_of.block_events(block).await?;
+				Ok::<_, Error>(events.errors.into_iter().map(|(_, _, e)| e).collect::<Vec<_>>().join(", "))
+			};
 			let authorized = client.submit(&tx::sudo_authorize_upgrade(hash), &signer()?).await?;
 			if !authorized.has_event("System", "UpgradeAuthorized") {
-				let events = client.block_events(authorized.block_hash).await?;
-				let why = events.errors.iter().map(|(_, _, e)| e.as_str()).collect::<Vec<_>>().join(", ");
+				let why = why(authorized.block_hash).await?;
 				return Err(format!("sudo could not authorize the upgrade ({why})").into());
 			}
 			report("upgrade authorized", authorized);
 			let applied = client.submit(&tx::apply_authorized_upgrade(code), &signer()?).await?;
 			if !applied.has_event("System", "CodeUpdated") {
-				let events = client.block_events(applied.block_hash).await?;
-				let why = events.errors.iter().map(|(_, _, e)| e.as_str()).collect::<Vec<_>>().join(", ");
+				let why = why(applied.block_hash).await?;
 				return Err(format!("the chain refused the runtime ({why}); it runs {}", version(&running)).into());
 			}
 			let block = applied.block_hash;
