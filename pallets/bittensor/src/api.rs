@@ -1,9 +1,9 @@
 //! The reads behind the runtime API `BittensorApi` (crate `pallet-bittensor-runtime-api`).
 
 use crate::{
-	impls::to_parts, math, ChainParams, Config, InflationPerBlock, Inflation, MaxWeightChange,
-	Neuron, NeuronInfo, Neurons, NextUid, Pallet, Ranks, TotalMinted, TotalWeightEntries, Uid,
-	Uids, Weights,
+	impls::{stake_in, to_parts},
+	math, ChainParams, Config, InflationPerBlock, Inflation, MaxWeightChange, Neuron, NeuronInfo,
+	Neurons, NextUid, Pallet, Ranks, Stakes, TotalMinted, TotalWeightEntries, Uid, Uids, Weights,
 };
 use alloc::vec::Vec;
 use frame_support::traits::Get;
@@ -16,11 +16,13 @@ fn to_perbill(row: Vec<(Uid, u32)>) -> Vec<(Uid, Perbill)> {
 impl<T: Config> Pallet<T> {
 	/// Every registered neuron, by uid, with its rank and its row as it counts now.
 	///
-	/// One pass over `Neurons`, `Weights` and `Ranks`; departed uids are dropped from rows
-	/// against the set of uids read here, without a storage read per entry.
+	/// One pass over `Neurons`, `Weights`, `Stakes` and `Ranks`; departed uids are dropped from
+	/// rows against the set of uids read here, without a storage read per entry. Stakes are
+	/// whole (settled and pending).
 	pub fn api_neurons() -> Vec<NeuronInfo<T::AccountId>> {
 		let mut neurons: Vec<(Uid, Neuron<T::AccountId>)> = Neurons::<T>::iter().collect();
 		neurons.sort_unstable_by_key(|(uid, _)| *uid);
+		let stakes = Stakes::<T>::get();
 		let present = |j: Uid| neurons.binary_search_by_key(&j, |(uid, _)| *uid).is_ok();
 		let rows: Vec<Vec<(Uid, Perbill)>> = neurons
 			.iter()
@@ -38,7 +40,7 @@ impl<T: Config> Pallet<T> {
 				uid,
 				rank: rank_in(&ranks, uid),
 				account: neuron.account,
-				stake: neuron.stake,
+				stake: stake_in(&stakes, uid).unwrap_or(0),
 				deposit: neuron.deposit,
 				weights,
 			})
@@ -53,7 +55,7 @@ impl<T: Config> Pallet<T> {
 			rank: rank_in(&Ranks::<T>::get(), uid),
 			weights: Self::effective_row(uid).map(to_perbill).unwrap_or_default(),
 			account: neuron.account,
-			stake: neuron.stake,
+			stake: Self::stake_of(uid).unwrap_or(0),
 			deposit: neuron.deposit,
 		})
 	}
@@ -63,9 +65,9 @@ impl<T: Config> Pallet<T> {
 		Ranks::<T>::get().into_inner()
 	}
 
-	/// The stake of `uid`, if registered.
+	/// The whole stake of `uid` (settled and pending), if registered.
 	pub fn api_stake(uid: Uid) -> Option<u128> {
-		Neurons::<T>::get(uid).map(|n| n.stake)
+		Self::stake_of(uid)
 	}
 
 	/// The uid of `account`, if registered.

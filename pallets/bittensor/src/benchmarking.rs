@@ -34,20 +34,88 @@ fn neurons<T: Config>(count: u32) -> Vec<(T::AccountId, Uid)> {
 		.collect()
 }
 
-/// One neuron to call with.
-fn caller<T: Config>() -> (T::AccountId, Uid) {
-	neurons::<T>(1).pop().unwrap_or_else(|| (funded::<T>("caller", 0), 0))
-}
-
 /// Room left under `MaxNeurons`.
 fn room<T: Config>() -> u32 {
 	T::MaxNeurons::get().saturating_sub(Neurons::<T>::count())
+}
+
+/// Fills the network to `MaxNeurons` (the stake vector at its longest); returns the caller,
+/// the first of the new neurons.
+fn full<T: Config>() -> (T::AccountId, Uid) {
+	let all = neurons::<T>(room::<T>());
+	all.first().cloned().unwrap_or_else(|| (funded::<T>("caller", 0), 0))
+}
+
+/// Gives neuron `uid` `amount` of pending stake, as the block step mints it.
+fn pending<T: Config>(uid: Uid, amount: u128) {
+	use frame_support::traits::{
+		fungible::{hold::Unbalanced as _, Inspect as _, Unbalanced as _},
+		tokens::Precision,
+	};
+	let stake = Pallet::<T>::stake_of(uid).unwrap_or(0).saturating_add(amount);
+	let _ = Stakes::<T>::try_mutate(|s| {
+		let at = s.binary_search_by_key(&uid, |(j, _)| *j).map_err(|_| ())?;
+		s.get_mut(at).map(|e| e.1 = stake).ok_or(())
+	});
+	let _ = T::Currency::increase_balance_on_hold(
+		&HoldReason::PendingStake.into(),
+		&Pallet::<T>::account_id(),
+		amount,
+		Precision::Exact,
+	);
+	T::Currency::set_total_issuance(T::Currency::total_issuance().saturating_add(amount));
+}
+
+/// `n` neurons holding `e` weight entries in all (clamped to two and `MaxWeightsPerRow` a row),
+/// every row also pointing at a uid that is not registered (a neuron that left), so that every
+/// row needs cleaning: the worst case of the block step. Adaptive tau on.
+fn network<T: Config>(n: u32, e: u32) -> (Vec<Uid>, Uid) {
+	let max_row = T::MaxWeightsPerRow::get();
+	let all = neurons::<T>(n.min(room::<T>()));
+	let uids: Vec<Uid> = all.iter().map(|(_, uid)| *uid).collect();
+	let count = u32::try_from(uids.len()).unwrap_or(1).max(1);
+	// A uid above every registered one, never registered.
+	let departed = NextUid::<T>::get();
+	let total = e.clamp(count.saturating_mul(2), count.saturating_mul(max_row));
+	for (i, own) in (0u32..).zip(uids.iter().copied()) {
+		let extra = u32::from(i < total.checked_rem(count).unwrap_or(0));
+		let k = total.checked_div(count).unwrap_or(0).saturating_add(extra).clamp(2, max_row);
+		let mut scores: Vec<(Uid, u32)> = (0..k.saturating_sub(1))
+			.filter_map(|t| {
+				let at = i.saturating_add(t).checked_rem(count)?;
+				Some((*uids.get(at as usize)?, t.saturating_add(1)))
+			})
+			.collect();
+		scores.push((departed, 1));
+		let row = math::normalize(&scores).unwrap_or_else(|_| math::self_row(own));
+		let old = Weights::<T>::get(own).map(|r| r.len()).unwrap_or(0);
+		Pallet::<T>::replace_row(own, old, &row);
+	}
+	InflationPerBlock::<T>::put(1_000_000_000_000u128);
+	Inflation::<T>::put(InflationMode::Adaptive {
+		target: Perbill::from_percent(50),
+		gain: Perbill::from_percent(1),
+		max: 10_000_000_000_000u128,
+	});
+	(uids, departed)
+}
+
+/// What a benchmarked block step must have done: ranked every neuron, and stored cleaned as
+/// many rows as it may.
+fn stepped<T: Config>(uids: &[Uid], departed: Uid) {
+	assert_eq!(Ranks::<T>::get().len(), Neurons::<T>::count() as usize);
+	let cleaned = uids
+		.iter()
+		.filter(|u| Weights::<T>::get(u).is_some_and(|r| r.iter().all(|(j, _)| *j != departed)))
+		.count();
+	assert_eq!(cleaned, uids.len().min(crate::step::MAX_PRUNED_ROWS_PER_BLOCK as usize));
 }
 
 #[benchmarks]
 mod benchmarks {
 	use super::*;
 
+	/// Into a network one short of `MaxNeurons`.
 	#[benchmark]
 	fn register() {
 		neurons::<T>(room::<T>().saturating_sub(1));
@@ -59,41 +127,69 @@ mod benchmarks {
 
 	#[benchmark]
 	fn unregister() {
-		// The caller has stake, a full row and a start-of-block row to drop.
-		let all = neurons::<T>(T::MaxWeightsPerRow::get().min(room::<T>()));
-		let (caller, _) = all.first().cloned().unwrap_or_else(|| (funded::<T>("caller", 0), 0));
-		let scores: Vec<(Uid, u32)> = all.iter().map(|(_, uid)| (*uid, 1)).collect();
+		// A full network; the caller has stake with a pending part, a full row and a
+		// start-of-block row to drop.
+		let all = neurons::<T>(room::<T>());
+		let (caller, uid) = all.first().cloned().unwrap_or_else(|| (funded::<T>("caller", 0), 0));
+		let row = usize::try_from(T::MaxWeightsPerRow::get()).unwrap_or(usize::MAX);
+		let scores: Vec<(Uid, u32)> = all.iter().take(row).map(|(_, uid)| (*uid, 1)).collect();
 		MaxWeightChange::<T>::put(Perbill::one());
 		let _ = Pallet::<T>::do_set_weights(caller.clone(), scores);
+		pending::<T>(uid, STAKE);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 		assert!(!Uids::<T>::contains_key(&caller));
 	}
 
+	/// In a full network, with a pending part to settle first.
 	#[benchmark]
 	fn add_stake() {
-		let (caller, uid) = caller::<T>();
+		let (caller, uid) = full::<T>();
+		pending::<T>(uid, STAKE);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), 1_000_000_000_000u128);
-		assert_eq!(Neurons::<T>::get(uid).map(|n| n.stake), Some(STAKE + 1_000_000_000_000));
+		assert_eq!(Pallet::<T>::stake_of(uid), Some(2 * STAKE + 1_000_000_000_000));
 	}
 
+	/// In a full network, with a pending part to settle first.
 	#[benchmark]
 	fn remove_stake() {
-		let (caller, uid) = caller::<T>();
+		let (caller, uid) = full::<T>();
+		pending::<T>(uid, STAKE);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), 1_000_000_000_000u128);
-		assert_eq!(Neurons::<T>::get(uid).map(|n| n.stake), Some(STAKE - 1_000_000_000_000));
+		assert_eq!(Pallet::<T>::stake_of(uid), Some(2 * STAKE - 1_000_000_000_000));
 	}
 
-	/// `w` entries; the first `set_weights` of the block (it also stores the start row).
+	/// In a full network.
 	#[benchmark]
-	fn set_weights(w: Linear<1, { T::MaxWeightsPerRow::get() }>) {
-		let all = neurons::<T>(w.min(room::<T>()));
+	fn settle_stake() {
+		let (_, uid) = full::<T>();
+		pending::<T>(uid, STAKE);
+		let anyone = funded::<T>("anyone", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(anyone), uid);
+		assert_eq!(Pallet::<T>::stake_of(uid), Some(2 * STAKE));
+	}
+
+	/// A row of `w` entries replacing a stored row of `o` (the first `set_weights` of the
+	/// block: it also stores the start row). Both rows are uniform over nested sets of uids,
+	/// an L2 move of `sqrt(|1/w - 1/o|) < 1`.
+	#[benchmark]
+	fn set_weights(
+		w: Linear<1, { T::MaxWeightsPerRow::get() }>,
+		o: Linear<1, { T::MaxWeightsPerRow::get() }>,
+	) {
+		let all = neurons::<T>(w.max(o).min(room::<T>()));
 		let (caller, uid) = all.first().cloned().unwrap_or_else(|| (funded::<T>("caller", 0), 0));
 		MaxWeightChange::<T>::put(Perbill::one());
-		// Uniform over the row: from {(uid, 1)} that is an L2 move of sqrt(1 - 1/w) < 1.
-		let scores: Vec<(Uid, u32)> = all.iter().map(|(_, j)| (*j, 1)).collect();
+		let uniform = |k: u32| -> Vec<(Uid, u32)> {
+			all.iter().take(k as usize).map(|(_, j)| (*j, 1)).collect()
+		};
+		let stored = math::normalize(&uniform(o)).unwrap_or_else(|_| math::self_row(uid));
+		let old = Weights::<T>::get(uid).map(|r| r.len()).unwrap_or(0);
+		Pallet::<T>::replace_row(uid, old, &stored);
+		let scores = uniform(w);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), scores);
 		assert_eq!(Weights::<T>::get(uid).map(|r| r.len() as u32), Some(w));
@@ -115,47 +211,33 @@ mod benchmarks {
 		assert_eq!(InflationPerBlock::<T>::get(), 1_000_000_000_000u128);
 	}
 
-	/// `n` neurons, all staked, holding about `e` weight entries in all (at least one and at
-	/// most `MaxWeightsPerRow` a row). Every row also points at a uid that is not registered
-	/// (a neuron that left), so every row is rewritten: the worst case. Adaptive tau on.
+	/// The block step over `n` neurons with two entries a row (one pointing at a neuron that
+	/// left). With [`block_step_entries`] it gives the step's weight for any `n` and entries.
 	#[benchmark]
-	fn block_step(
-		n: Linear<1, { T::MaxNeurons::get() }>,
-		e: Linear<1, { T::MaxNeurons::get().saturating_mul(T::MaxWeightsPerRow::get()) }>,
-	) {
-		let max_row = T::MaxWeightsPerRow::get();
-		let all = neurons::<T>(n.min(room::<T>()));
-		let uids: Vec<Uid> = all.iter().map(|(_, uid)| *uid).collect();
-		let count = u32::try_from(uids.len()).unwrap_or(1).max(1);
-		// A uid above every registered one, never registered.
-		let departed = NextUid::<T>::get();
-		let total = e.clamp(count, count.saturating_mul(max_row));
-		for (i, own) in (0u32..).zip(uids.iter().copied()) {
-			let extra = u32::from(i < total.checked_rem(count).unwrap_or(0));
-			let k = total.checked_div(count).unwrap_or(0).saturating_add(extra).clamp(1, max_row);
-			let mut scores: Vec<(Uid, u32)> = (0..k.saturating_sub(1))
-				.filter_map(|t| {
-					let at = i.saturating_add(t).checked_rem(count)?;
-					Some((*uids.get(at as usize)?, t.saturating_add(1)))
-				})
-				.collect();
-			scores.push((departed, 1));
-			let row = math::normalize(&scores).unwrap_or_else(|_| math::self_row(own));
-			let old = Weights::<T>::get(own).map(|r| r.len()).unwrap_or(0);
-			Pallet::<T>::replace_row(own, old, &row);
-		}
-		InflationPerBlock::<T>::put(1_000_000_000_000u128);
-		Inflation::<T>::put(InflationMode::Adaptive {
-			target: Perbill::from_percent(50),
-			gain: Perbill::from_percent(1),
-			max: 10_000_000_000_000u128,
-		});
+	fn block_step(n: Linear<1, { T::MaxNeurons::get() }>) {
+		let (uids, departed) = network::<T>(n, n.saturating_mul(2));
 		#[block]
 		{
 			Pallet::<T>::block_step();
 		}
-		assert_eq!(Ranks::<T>::get().len(), Neurons::<T>::count() as usize);
-		assert!(uids.iter().all(|u| Weights::<T>::get(u).is_some_and(|r| r.iter().all(|(j, _)| *j != departed))));
+		stepped::<T>(&uids, departed);
+	}
+
+	/// The block step over `MaxNeurons` neurons holding `e` entries in all (at most
+	/// `MaxWeightsPerRow` a row): the cost of an entry, over the whole range of entries.
+	#[benchmark]
+	fn block_step_entries(
+		e: Linear<
+			{ T::MaxNeurons::get().saturating_mul(2) },
+			{ T::MaxNeurons::get().saturating_mul(T::MaxWeightsPerRow::get()) },
+		>,
+	) {
+		let (uids, departed) = network::<T>(T::MaxNeurons::get(), e);
+		#[block]
+		{
+			Pallet::<T>::block_step();
+		}
+		stepped::<T>(&uids, departed);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::default().build(), crate::mock::Test);

@@ -1,5 +1,5 @@
-//! The pallet's logic: what each call does after its origin check, the block step, genesis and
-//! the state invariants.
+//! The pallet's logic: what each call does after its origin check, the stake ledger, genesis
+//! and the state invariants. The block step is in [`crate::step`].
 
 use crate::{
 	math, pallet::*, types::Neuron, InflationMode, Uid, WeightInfo,
@@ -11,11 +11,12 @@ use frame_support::{
 	ensure,
 	pallet_prelude::*,
 	traits::{
-		fungible::{hold::Unbalanced as HoldUnbalanced, Inspect, InspectHold, MutateHold, Unbalanced},
+		fungible::{hold::Unbalanced as HoldUnbalanced, Inspect, InspectHold, Mutate, MutateHold},
 		tokens::Precision,
 	},
 };
 use sp_arithmetic::Perbill;
+use sp_runtime::traits::AccountIdConversion;
 
 /// A row in `math`'s representation: `(uid, parts)`.
 pub(crate) fn to_parts(row: &[(Uid, Perbill)]) -> Vec<(Uid, u32)> {
@@ -41,16 +42,108 @@ pub(crate) fn self_row<T: Config>(own: Uid) -> RowOf<T> {
 	row
 }
 
-fn entries_len(n: usize) -> u64 {
+pub(crate) fn entries_len(n: usize) -> u64 {
 	u64::try_from(n).unwrap_or(u64::MAX)
 }
 
+/// `S_uid` in the stake vector, if `uid` is in it.
+pub(crate) fn stake_in(stakes: &[(Uid, u128)], uid: Uid) -> Option<u128> {
+	let at = stakes.binary_search_by_key(&uid, |(j, _)| *j).ok()?;
+	stakes.get(at).map(|(_, s)| *s)
+}
+
 impl<T: Config> Pallet<T> {
+	/// The weight of the block step for `n` neurons holding `entries` weight entries in all.
+	///
+	/// Two benchmarks, each over its whole range: `block_step(n)` with two entries a row, and
+	/// `block_step_entries(e)` at `MaxNeurons` neurons. The step is a pass over the neurons
+	/// plus a pass over the entries, so its weight is the first plus the per-entry part of the
+	/// second (its slope, without its intercept) for the entries beyond the first's `2n`.
+	pub fn step_weight(n: u32, entries: u32) -> Weight {
+		let beyond = entries.saturating_sub(n.saturating_mul(2));
+		T::WeightInfo::block_step(n).saturating_add(
+			T::WeightInfo::block_step_entries(beyond)
+				.saturating_sub(T::WeightInfo::block_step_entries(0)),
+		)
+	}
+
 	/// The share of the block step that `neurons` more neurons and `entries` more weight entries
 	/// add, charged to the calls that add them (`on_initialize` reserved for the counts at the
 	/// start of the block only).
 	pub(crate) fn step_cost_of(neurons: u32, entries: u32) -> Weight {
-		T::WeightInfo::block_step(neurons, entries).saturating_sub(T::WeightInfo::block_step(0, 0))
+		T::WeightInfo::block_step(neurons)
+			.saturating_sub(T::WeightInfo::block_step(0))
+			.saturating_add(
+				T::WeightInfo::block_step_entries(entries)
+					.saturating_sub(T::WeightInfo::block_step_entries(0)),
+			)
+	}
+
+	/// The weight of a `set_weights` of `len` entries replacing a stored row of `stored`: the
+	/// call, the entries' share of the block step, and the removal of the start-of-block row
+	/// that the step does.
+	pub(crate) fn set_weights_weight(len: u32, stored: u32) -> Weight {
+		T::WeightInfo::set_weights(len, stored)
+			.saturating_add(Self::step_cost_of(0, len))
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
+
+	/// The pallet's account: it holds the minted stake not yet settled onto its neurons (for
+	/// `HoldReason::PendingStake`), above an existential deposit of its own.
+	pub fn account_id() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// The whole stake `S_uid` (settled and pending), if registered.
+	pub fn stake_of(uid: Uid) -> Option<u128> {
+		stake_in(&Stakes::<T>::get(), uid)
+	}
+
+	/// Sets `S_uid` in the stake vector (which holds `uid`).
+	fn put_stake(uid: Uid, stake: u128) -> DispatchResult {
+		Stakes::<T>::try_mutate(|stakes| {
+			let at = stakes
+				.binary_search_by_key(&uid, |(j, _)| *j)
+				.map_err(|_| Error::<T>::NotRegistered)?;
+			let entry = stakes.get_mut(at).ok_or(Error::<T>::NotRegistered)?;
+			entry.1 = stake;
+			Ok(())
+		})
+	}
+
+	/// The part of `stake` (neuron `uid`'s whole stake) not yet on `who`'s own hold.
+	pub fn pending_of(who: &T::AccountId, stake: u128) -> u128 {
+		stake.saturating_sub(T::Currency::balance_on_hold(&HoldReason::Stake.into(), who))
+	}
+
+	/// Moves the pending part of `stake` (neuron `uid`'s whole stake) from the pallet account's
+	/// pending hold onto `who`'s stake hold. Issuance does not change. Returns the amount moved.
+	pub(crate) fn settle(uid: Uid, who: &T::AccountId, stake: u128) -> Result<u128, DispatchError> {
+		let pending = Self::pending_of(who, stake);
+		if pending == 0 {
+			return Ok(0);
+		}
+		T::Currency::decrease_balance_on_hold(
+			&HoldReason::PendingStake.into(),
+			&Self::account_id(),
+			pending,
+			Precision::Exact,
+		)?;
+		T::Currency::increase_balance_on_hold(
+			&HoldReason::Stake.into(),
+			who,
+			pending,
+			Precision::Exact,
+		)?;
+		Self::deposit_event(Event::StakeSettled { uid, amount: pending, stake });
+		Ok(pending)
+	}
+
+	pub(crate) fn do_settle_stake(uid: Uid) -> DispatchResult {
+		let neuron = Neurons::<T>::get(uid).ok_or(Error::<T>::UnknownUid)?;
+		let stake = Self::stake_of(uid).ok_or(Error::<T>::UnknownUid)?;
+		ensure!(Self::pending_of(&neuron.account, stake) > 0, Error::<T>::NothingToSettle);
+		Self::settle(uid, &neuron.account, stake).map(|_| ())
 	}
 
 	/// The uid of `who`, if registered.
@@ -88,9 +181,11 @@ impl<T: Config> Pallet<T> {
 		T::Currency::ensure_can_hold(&reason, &who, deposit)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
 
+		// Uids only grow, so the new one goes last and the vector stays sorted.
+		Stakes::<T>::try_append((uid, 0u128)).map_err(|_| Error::<T>::TooManyNeurons)?;
 		T::Currency::hold(&reason, &who, deposit).map_err(|_| Error::<T>::InsufficientBalance)?;
 		NextUid::<T>::put(next);
-		Neurons::<T>::insert(uid, Neuron { account: who.clone(), stake: 0, deposit });
+		Neurons::<T>::insert(uid, Neuron { account: who.clone(), deposit });
 		Uids::<T>::insert(&who, uid);
 		Weights::<T>::insert(uid, self_row::<T>(uid));
 		TotalWeightEntries::<T>::mutate(|e| *e = e.saturating_add(1));
@@ -101,8 +196,14 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_unregister(who: T::AccountId) -> DispatchResult {
 		let uid = Uids::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 		let neuron = Neurons::<T>::get(uid).ok_or(Error::<T>::NotRegistered)?;
+		let mut stakes = Stakes::<T>::get();
+		let at = stakes
+			.binary_search_by_key(&uid, |(j, _)| *j)
+			.map_err(|_| Error::<T>::NotRegistered)?;
+		let (_, stake) = stakes.remove(at);
 
-		T::Currency::release(&HoldReason::Stake.into(), &who, neuron.stake, Precision::Exact)?;
+		Self::settle(uid, &who, stake)?;
+		T::Currency::release(&HoldReason::Stake.into(), &who, stake, Precision::Exact)?;
 		T::Currency::release(
 			&HoldReason::RegistrationDeposit.into(),
 			&who,
@@ -113,51 +214,51 @@ impl<T: Config> Pallet<T> {
 			TotalWeightEntries::<T>::mutate(|e| *e = e.saturating_sub(entries_len(row.len())));
 		}
 		BlockStartWeights::<T>::remove(uid);
+		Stakes::<T>::put(stakes);
 		Neurons::<T>::remove(uid);
 		Uids::<T>::remove(&who);
-		Self::deposit_event(Event::Unregistered {
-			uid,
-			who,
-			stake: neuron.stake,
-			deposit: neuron.deposit,
-		});
+		Self::deposit_event(Event::Unregistered { uid, who, stake, deposit: neuron.deposit });
 		Ok(())
 	}
 
-	/// The uid and record of `who` for a stake change of `amount`.
-	fn staker(who: &T::AccountId, amount: u128) -> Result<(Uid, Neuron<T::AccountId>), DispatchError> {
+	/// The uid and whole stake of `who` for a stake change of `amount`.
+	fn staker(who: &T::AccountId, amount: u128) -> Result<(Uid, u128), DispatchError> {
 		ensure!(amount > 0, Error::<T>::ZeroAmount);
 		let uid = Uids::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
-		let neuron = Neurons::<T>::get(uid).ok_or(Error::<T>::NotRegistered)?;
-		Ok((uid, neuron))
+		let stake = Self::stake_of(uid).ok_or(Error::<T>::NotRegistered)?;
+		Ok((uid, stake))
 	}
 
 	pub(crate) fn do_add_stake(who: T::AccountId, amount: u128) -> DispatchResult {
-		let (uid, mut neuron) = Self::staker(&who, amount)?;
-		let stake = neuron.stake.checked_add(amount).ok_or(Error::<T>::Overflow)?;
+		let (uid, old) = Self::staker(&who, amount)?;
+		let stake = old.checked_add(amount).ok_or(Error::<T>::Overflow)?;
 		let reason = HoldReason::Stake.into();
 		T::Currency::ensure_can_hold(&reason, &who, amount)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
 
+		Self::settle(uid, &who, old)?;
 		T::Currency::hold(&reason, &who, amount).map_err(|_| Error::<T>::InsufficientBalance)?;
-		neuron.stake = stake;
-		Neurons::<T>::insert(uid, neuron);
+		Self::put_stake(uid, stake)?;
 		Self::deposit_event(Event::StakeAdded { uid, amount, stake });
 		Ok(())
 	}
 
 	pub(crate) fn do_remove_stake(who: T::AccountId, amount: u128) -> DispatchResult {
-		let (uid, mut neuron) = Self::staker(&who, amount)?;
-		let stake = neuron.stake.checked_sub(amount).ok_or(Error::<T>::InsufficientStake)?;
+		let (uid, old) = Self::staker(&who, amount)?;
+		let stake = old.checked_sub(amount).ok_or(Error::<T>::InsufficientStake)?;
 
+		Self::settle(uid, &who, old)?;
 		T::Currency::release(&HoldReason::Stake.into(), &who, amount, Precision::Exact)?;
-		neuron.stake = stake;
-		Neurons::<T>::insert(uid, neuron);
+		Self::put_stake(uid, stake)?;
 		Self::deposit_event(Event::StakeRemoved { uid, amount, stake });
 		Ok(())
 	}
 
-	pub(crate) fn do_set_weights(who: T::AccountId, scores: Vec<(Uid, u32)>) -> DispatchResult {
+	/// Returns the length of the row it replaced (what the call is charged for).
+	pub(crate) fn do_set_weights(
+		who: T::AccountId,
+		scores: Vec<(Uid, u32)>,
+	) -> Result<u32, DispatchError> {
 		let uid = Uids::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 		ensure!(!scores.is_empty(), Error::<T>::EmptyWeights);
 		let max = usize::try_from(T::MaxWeightsPerRow::get()).unwrap_or(usize::MAX);
@@ -189,7 +290,9 @@ impl<T: Config> Pallet<T> {
 		Self::replace_row(uid, current.len(), &row);
 		let entries = u32::try_from(row.len()).unwrap_or(u32::MAX);
 		Self::deposit_event(Event::WeightsSet { uid, entries });
-		Ok(())
+		// The stored rows read: the current one, and the start-of-block one when it differs.
+		let read = start.as_ref().map_or(current.len(), |s| s.len().max(current.len()));
+		Ok(u32::try_from(read).unwrap_or(u32::MAX))
 	}
 
 	pub(crate) fn do_set_params(
@@ -225,104 +328,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The block step (run in `on_finalize`): drops entries that point at departed neurons,
-	/// ranks (eq. 5), mints `floor(tau R_j / ||R||)` onto each stake (eq. 6), stores the
-	/// ranking, adapts tau when adaptive, and forgets this block's start-of-block rows.
-	pub fn block_step() {
-		let tau = InflationPerBlock::<T>::get();
-		let mut neurons: Vec<(Uid, Neuron<T::AccountId>)> = Neurons::<T>::iter().collect();
-		neurons.sort_unstable_by_key(|(uid, _)| *uid);
-		let uids: Vec<Uid> = neurons.iter().map(|(uid, _)| *uid).collect();
-		let n = u32::try_from(neurons.len()).unwrap_or(u32::MAX);
-		let column = |uid: Uid| uids.binary_search(&uid).ok();
-
-		// The rows, with uids mapped to columns; rows that point at departed neurons are
-		// renormalized over what remains (not counted against their owner's L2 budget).
-		// The entry counter changes by `added - removed`; written once, after the loop.
-		let (mut entries_added, mut entries_removed) = (0u64, 0u64);
-		let mut rows: Vec<Vec<(usize, u32)>> = Vec::with_capacity(neurons.len());
-		let mut self_weight_parts: u64 = 0;
-		for (uid, _) in &neurons {
-			let stored = Weights::<T>::get(uid).unwrap_or_else(|| {
-				defensive!("every neuron has a row; qed");
-				self_row::<T>(*uid)
-			});
-			let mut parts = to_parts(&stored);
-			if let Some(cleaned) = math::without_entries(&parts, *uid, |j| column(j).is_some()) {
-				entries_removed = entries_removed.saturating_add(entries_len(parts.len()));
-				entries_added = entries_added.saturating_add(entries_len(cleaned.len()));
-				Weights::<T>::insert(uid, to_row::<T>(*uid, &cleaned));
-				parts = cleaned;
-			}
-			if let Some((_, p)) = parts.iter().find(|(j, _)| j == uid) {
-				self_weight_parts = self_weight_parts.saturating_add(u64::from(*p));
-			}
-			rows.push(parts.iter().filter_map(|(j, p)| column(*j).map(|c| (c, *p))).collect());
-		}
-
-		if entries_added != entries_removed {
-			TotalWeightEntries::<T>::mutate(|e| {
-				*e = e.saturating_sub(entries_removed).saturating_add(entries_added)
-			});
-		}
-
-		let ranks = math::rank(
-			neurons.len(),
-			n,
-			neurons.iter().zip(rows.iter()).map(|((_, neuron), row)| (neuron.stake, row.as_slice())),
-		);
-		let minted_per_neuron = math::inflation(&ranks, tau);
-
-		let mut minted: u128 = 0;
-		for ((uid, neuron), ds) in neurons.iter_mut().zip(minted_per_neuron) {
-			if ds == 0 {
-				continue;
-			}
-			let Some(stake) = neuron.stake.checked_add(ds) else {
-				defensive!("a stake cannot approach u128::MAX; qed");
-				continue;
-			};
-			match T::Currency::increase_balance_on_hold(
-				&HoldReason::Stake.into(),
-				&neuron.account,
-				ds,
-				Precision::Exact,
-			) {
-				Ok(_) => {
-					neuron.stake = stake;
-					Neurons::<T>::insert(*uid, &*neuron);
-					minted = minted.saturating_add(ds);
-				},
-				Err(_) => {
-					defensive!("a registered account can always take more on hold; qed");
-				},
-			}
-		}
-		if minted > 0 {
-			T::Currency::set_total_issuance(T::Currency::total_issuance().saturating_add(minted));
-			TotalMinted::<T>::mutate(|m| *m = m.saturating_add(minted));
-		}
-
-		let ranking: Vec<(Uid, u128)> = uids.iter().copied().zip(ranks).collect();
-		Ranks::<T>::put(BoundedVec::try_from(ranking).unwrap_or_else(|_| {
-			defensive!("at most MaxNeurons neurons exist; qed");
-			BoundedVec::new()
-		}));
-
-		if let InflationMode::Adaptive { target, gain, max } = Inflation::<T>::get() {
-			let sparsity = math::sparsity(self_weight_parts, n);
-			InflationPerBlock::<T>::put(math::adapt_tau(tau, target, gain, max, sparsity));
-		}
-
-		let _ = BlockStartWeights::<T>::clear(u32::MAX, None);
-		Self::deposit_event(Event::Ranked { n, minted, tau });
-	}
-
 	pub(crate) fn build_genesis(config: &GenesisConfig<T>) {
 		assert!(config.inflation_per_block <= math::MAX_TAU, "genesis tau above math::MAX_TAU");
 		MaxWeightChange::<T>::put(config.max_weight_change);
 		InflationPerBlock::<T>::put(config.inflation_per_block);
 		Inflation::<T>::put(config.inflation_mode);
+		// The pallet's account, kept alive by an existential deposit of its own, holds what
+		// the block step mints until it is settled onto the neurons.
+		if let Err(e) = Self::ensure_account() {
+			panic!("genesis: creating the pallet account failed: {e:?}");
+		}
 		for (who, stake) in &config.neurons {
 			if let Err(e) = Self::do_register(who.clone()) {
 				panic!("genesis: registering {who:?} failed: {e:?}");
@@ -353,6 +368,18 @@ impl<T: Config> Pallet<T> {
 			Self::replace_row(*uid, current.len(), &row);
 		}
 		GenesisIssuance::<T>::put(T::Currency::total_issuance());
+	}
+
+	/// Mints the pallet account's existential deposit if it has less free balance than that.
+	/// Returns what it minted.
+	pub(crate) fn ensure_account() -> Result<u128, DispatchError> {
+		let account = Self::account_id();
+		let missing =
+			T::Currency::minimum_balance().saturating_sub(T::Currency::balance(&account));
+		if missing > 0 {
+			T::Currency::mint_into(&account, missing)?;
+		}
+		Ok(missing)
 	}
 
 	/// The invariants of the pallet's state (run after every block in try-runtime, and after
@@ -389,6 +416,7 @@ impl<T: Config> Pallet<T> {
 		}
 		decodes!(
 			NextUid,
+			Stakes,
 			TotalWeightEntries,
 			Ranks,
 			MaxWeightChange,
@@ -398,15 +426,27 @@ impl<T: Config> Pallet<T> {
 			GenesisIssuance
 		);
 		let max_len = usize::try_from(T::MaxWeightsPerRow::get()).unwrap_or(usize::MAX);
+		let stakes = Stakes::<T>::get();
+		ensure!(
+			stakes.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)),
+			E::Other("stake vector not sorted by uid")
+		);
+		ensure!(stakes.len() == Neurons::<T>::count() as usize, E::Other("stake vector and neurons differ in size"));
 		let mut entries: u64 = 0;
 		let mut count: u32 = 0;
+		// The ledger: every S_j is its settled part (held on its account) plus its pending part,
+		// and the pending parts are exactly what the pallet account holds as pending.
+		let (mut total_stake, mut total_held) = (0u128, 0u128);
 		for (uid, neuron) in Neurons::<T>::iter() {
 			count = count.saturating_add(1);
 			ensure!(uid < NextUid::<T>::get(), E::Other("a uid at or above NextUid"));
 			ensure!(Uids::<T>::get(&neuron.account) == Some(uid), E::Other("Uids does not map back"));
+			let stake = stake_in(&stakes, uid).ok_or(E::Other("a neuron not in the stake vector"))?;
 			let stake_held =
 				T::Currency::balance_on_hold(&HoldReason::Stake.into(), &neuron.account);
-			ensure!(stake_held == neuron.stake, E::Other("stake differs from the held balance"));
+			ensure!(stake_held <= stake, E::Other("more held as stake than the neuron's stake"));
+			total_stake = total_stake.checked_add(stake).ok_or(E::Other("stakes overflow"))?;
+			total_held = total_held.saturating_add(stake_held);
 			let deposit_held =
 				T::Currency::balance_on_hold(&HoldReason::RegistrationDeposit.into(), &neuron.account);
 			ensure!(deposit_held == neuron.deposit, E::Other("deposit differs from the held balance"));
@@ -417,8 +457,8 @@ impl<T: Config> Pallet<T> {
 			let sum: u64 = row.iter().map(|(_, w)| u64::from(w.deconstruct())).sum();
 			ensure!(sum == u64::from(math::ONE_PARTS), E::Other("row does not sum to one"));
 			ensure!(
-				row.iter().all(|(j, _)| Neurons::<T>::contains_key(j)),
-				E::Other("row points at a departed uid after the block step")
+				row.iter().all(|(j, _)| *j < NextUid::<T>::get()),
+				E::Other("row points at a uid never given out")
 			);
 			entries = entries.saturating_add(entries_len(row.len()));
 		}
@@ -428,6 +468,16 @@ impl<T: Config> Pallet<T> {
 		ensure!(Weights::<T>::iter().count() == count as usize, E::Other("rows without neurons"));
 		ensure!(entries == TotalWeightEntries::<T>::get(), E::Other("entry counter differs from the rows"));
 		ensure!(BlockStartWeights::<T>::iter().next().is_none(), E::Other("start-of-block rows left after the step"));
+		let account = Self::account_id();
+		let pending = T::Currency::balance_on_hold(&HoldReason::PendingStake.into(), &account);
+		ensure!(
+			total_held.checked_add(pending) == Some(total_stake),
+			E::Other("held stake plus the pending hold differs from the sum of the stake vector")
+		);
+		ensure!(
+			T::Currency::balance(&account) >= T::Currency::minimum_balance(),
+			E::Other("the pallet account is below its existential deposit")
+		);
 		let ranks = Ranks::<T>::get();
 		ensure!(ranks.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)), E::Other("ranks not sorted by uid"));
 		if T::IssuanceIsClosed::get() {

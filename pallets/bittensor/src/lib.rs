@@ -5,16 +5,23 @@
 //! - **Neurons.** An account registers ([`Pallet::register`]), holding a refundable
 //!   [`Config::RegistrationDeposit`], and gets a uid from a counter (never reused). At most
 //!   [`Config::MaxNeurons`] exist at once.
-//! - **Stake** `s_i` is native tokens on hold for [`HoldReason::Stake`]
-//!   ([`Pallet::add_stake`], [`Pallet::remove_stake`]); balances and stake cannot disagree.
+//! - **Stake** `s_i` is native tokens on hold ([`Pallet::add_stake`], [`Pallet::remove_stake`]).
+//!   The stake vector `S` is one packed value, [`Stakes`], so that the block step reads and
+//!   writes it once whatever `n` is. Each `S_j` is the whole stake: the part settled on the
+//!   neuron's own account (held for [`HoldReason::Stake`]; what a wallet shows as held stake)
+//!   plus the part minted since and still **pending**, held on the pallet's account
+//!   ([`Pallet::account_id`]) for [`HoldReason::PendingStake`]. The pending part moves onto the
+//!   neuron's hold whenever its stake is touched (add, remove, unregister) or by anyone's
+//!   [`Pallet::settle_stake`]; it is paid out in full either way.
 //! - **Weights.** Row `i` of `W` is sparse, sorted by uid, in `Perbill` parts summing to exactly
 //!   one. [`Pallet::set_weights`] normalizes raw scores (largest remainder) and bounds the L2
 //!   change of the row against the row as it stood at the start of the block
 //!   (`||w_i - w0_i||_2 <= MaxWeightChange`), compared exactly in integers.
-//! - **Every block**, in `on_finalize`: the ranking `R_j = (1/n) sum_i s_i w_ij` (eq. 5), then
-//!   inflation `S_j += floor(tau R_j / ||R||_2)` (eq. 6) minted onto each neuron's held stake,
-//!   then, in adaptive mode, the tau controller of section 3. Its cost, benchmarked as a function
-//!   of `n` and the number of weight entries, is reserved in `on_initialize`.
+//! - **Every block**, in `on_finalize` ([`step`]): the ranking `R_j = (1/n) sum_i s_i w_ij`
+//!   (eq. 5), then inflation `S_j += floor(tau R_j / ||R||_2)` (eq. 6), minted once into the
+//!   pending hold, then, in adaptive mode, the tau controller of section 3. It reads the `n` rows
+//!   and `O(1)` other items and writes `O(1)` items. Its cost, benchmarked over `n` and the
+//!   number of weight entries, is reserved in `on_initialize`.
 //!
 //! The arithmetic lives in [`math`]: pure fixed-point kernels that the block step, the tests,
 //! the benchmarks and the simulator share.
@@ -38,6 +45,7 @@ mod api;
 mod impls;
 pub mod math;
 pub mod migrations;
+mod step;
 pub mod types;
 pub mod weights;
 
@@ -62,13 +70,14 @@ pub mod pallet {
 	use frame_support::{
 		pallet_prelude::*,
 		traits::fungible,
+		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_arithmetic::Perbill;
 
 	/// The in-code storage version. Every change of the stored layout bumps it and adds a step
 	/// to [`crate::migrations`].
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -112,6 +121,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type IssuanceIsClosed: Get<bool>;
 
+		/// The id of the pallet's account ([`Pallet::account_id`]), which holds the minted stake
+		/// not yet settled onto its neurons.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
 		/// Weights of the calls and of the block step, from the benchmarks.
 		type WeightInfo: WeightInfo;
 	}
@@ -125,13 +139,17 @@ pub mod pallet {
 		/// A neuron's registration deposit.
 		#[codec(index = 1)]
 		RegistrationDeposit,
+		/// Stake minted by the block step and not yet settled onto its neuron's own hold, held
+		/// on the pallet's account: `sum_j (S_j - held stake of j)`.
+		#[codec(index = 2)]
+		PendingStake,
 	}
 
 	/// The uid the next registration gets. Uids are never reused.
 	#[pallet::storage]
 	pub type NextUid<T> = StorageValue<_, Uid, ValueQuery>;
 
-	/// The registered neurons, by uid (at most `MaxNeurons`).
+	/// The registered neurons, by uid (at most `MaxNeurons`). Stake is in [`Stakes`].
 	#[pallet::storage]
 	pub type Neurons<T: Config> =
 		CountedStorageMap<_, Twox64Concat, Uid, Neuron<T::AccountId>, OptionQuery>;
@@ -154,6 +172,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type TotalWeightEntries<T> = StorageValue<_, u64, ValueQuery>;
 
+	/// The stake vector `S`: `(uid, S_uid)` for every registered neuron, sorted by uid, in base
+	/// units. `S_uid` is the whole stake: what the account holds for `HoldReason::Stake`
+	/// (settled, shown by a wallet as held) plus its pending share of the pallet account's
+	/// `HoldReason::PendingStake` (minted since its stake was last touched).
+	#[pallet::storage]
+	pub type Stakes<T: Config> =
+		StorageValue<_, BoundedVec<(Uid, u128), T::MaxNeurons>, ValueQuery>;
+
 	/// The ranking `R` of the last block step: `(uid, R_uid)` in base units, sorted by uid.
 	#[pallet::storage]
 	pub type Ranks<T: Config> =
@@ -175,7 +201,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type TotalMinted<T> = StorageValue<_, u128, ValueQuery>;
 
-	/// Total issuance right after genesis, in base units.
+	/// Total issuance not minted by the block step, in base units: right after genesis, plus
+	/// the pallet account's existential deposit where a migration created that account.
 	#[pallet::storage]
 	pub type GenesisIssuance<T> = StorageValue<_, u128, ValueQuery>;
 
@@ -245,6 +272,15 @@ pub mod pallet {
 			/// The neuron's stake after, base units.
 			stake: u128,
 		},
+		/// The pending part of neuron `uid`'s stake moved onto its own hold.
+		StakeSettled {
+			/// The neuron.
+			uid: Uid,
+			/// Base units moved from the pallet account's pending hold.
+			amount: u128,
+			/// The neuron's stake, now all held on its account, base units.
+			stake: u128,
+		},
 		/// Neuron `uid` set its weight row.
 		WeightsSet {
 			/// The neuron.
@@ -310,6 +346,8 @@ pub mod pallet {
 		InflationTooLarge,
 		/// An arithmetic overflow (a stake past `u128::MAX`).
 		Overflow,
+		/// `settle_stake` for a neuron whose stake is all settled already.
+		NothingToSettle,
 	}
 
 	#[pallet::hooks]
@@ -319,8 +357,7 @@ pub mod pallet {
 		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
 			let n = Neurons::<T>::count();
 			let entries = u32::try_from(TotalWeightEntries::<T>::get()).unwrap_or(u32::MAX);
-			T::WeightInfo::block_step(n, entries)
-				.saturating_add(T::DbWeight::get().reads(2))
+			Self::step_weight(n, entries).saturating_add(T::DbWeight::get().reads(2))
 		}
 
 		/// The block step: ranking, inflation, adaptive tau.
@@ -371,7 +408,8 @@ pub mod pallet {
 			Self::do_add_stake(who, amount)
 		}
 
-		/// Releases `amount` base units of the caller's stake to its free balance.
+		/// Releases `amount` base units of the caller's stake (pending part included) to its
+		/// free balance.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::remove_stake())]
 		pub fn remove_stake(
@@ -385,19 +423,21 @@ pub mod pallet {
 		/// Sets the caller's weight row from raw scores `(uid, score)`: zero scores are
 		/// dropped, the rest normalized to sum to one. The row may move at most
 		/// `MaxWeightChange` (L2) from where it stood at the start of the block, over all of
-		/// this block's `set_weights`. Charged by the number of entries.
+		/// this block's `set_weights`. Charged by the length of the new row and of the stored
+		/// one: first as if the stored row were full, then refunded to its actual length.
 		#[pallet::call_index(4)]
-		#[pallet::weight({
-			let len = u32::try_from(weights.len()).unwrap_or(u32::MAX);
-			// Plus: the entries' share of the block step, and the removal of the
-			// start-of-block row that the step does.
-			T::WeightInfo::set_weights(len)
-				.saturating_add(Pallet::<T>::step_cost_of(0, len))
-				.saturating_add(T::DbWeight::get().writes(1))
-		})]
-		pub fn set_weights(origin: OriginFor<T>, weights: Vec<(Uid, u32)>) -> DispatchResult {
+		#[pallet::weight(Pallet::<T>::set_weights_weight(
+			u32::try_from(weights.len()).unwrap_or(u32::MAX),
+			T::MaxWeightsPerRow::get(),
+		))]
+		pub fn set_weights(
+			origin: OriginFor<T>,
+			weights: Vec<(Uid, u32)>,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_set_weights(who, weights)
+			let len = u32::try_from(weights.len()).unwrap_or(u32::MAX);
+			let stored = Self::do_set_weights(who, weights)?;
+			Ok(Some(Self::set_weights_weight(len, stored)).into())
 		}
 
 		/// Sets the parameters given (`None` leaves one as it is). Admin origin only.
@@ -411,6 +451,16 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			Self::do_set_params(max_weight_change, inflation_per_block, inflation_mode)
+		}
+
+		/// Moves the pending part of neuron `uid`'s stake onto its own hold, so that a wallet
+		/// shows all of it as held. Anyone may call it: it moves no one's tokens but the
+		/// neuron's own. Fails with `NothingToSettle` when nothing is pending.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::settle_stake())]
+		pub fn settle_stake(origin: OriginFor<T>, uid: Uid) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_settle_stake(uid)
 		}
 	}
 }

@@ -52,6 +52,7 @@ impl pallet_balances::Config for Test {
 
 parameter_types! {
 	pub const MaxNeurons: u32 = MAX_NEURONS;
+	pub const BittensorPalletId: frame_support::PalletId = frame_support::PalletId(*b"bt/stake");
 }
 
 impl pallet_bittensor::Config for Test {
@@ -62,6 +63,7 @@ impl pallet_bittensor::Config for Test {
 	type MaxWeightsPerRow = ConstU32<MAX_ROW>;
 	type RegistrationDeposit = ConstU128<DEPOSIT>;
 	type IssuanceIsClosed = ConstBool<true>;
+	type PalletId = BittensorPalletId;
 	type WeightInfo = ();
 }
 
@@ -179,7 +181,7 @@ pub fn row(uid: Uid) -> Vec<(Uid, u32)> {
 		.unwrap_or_default()
 }
 
-/// A neuron's stake.
+/// A neuron's whole stake `S_uid` (settled and pending).
 pub fn stake(uid: Uid) -> u128 {
-	pallet_bittensor::Neurons::<Test>::get(uid).map(|n| n.stake).unwrap_or(0)
+	Bittensor::stake_of(uid).unwrap_or(0)
 }

@@ -8,14 +8,12 @@ use sp_arithmetic::Perbill;
 /// A neuron's uid: given by a counter at registration, never reused.
 pub type Uid = u32;
 
-/// A registered neuron.
+/// A registered neuron. Its stake is not here but in the packed stake vector `Stakes`, which
+/// the block step rewrites in one write.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct Neuron<AccountId> {
-	/// The account that registered, and that holds the deposit and the stake.
+	/// The account that registered, and that holds the deposit and the settled stake.
 	pub account: AccountId,
-	/// The stake `s_i`, in base units: exactly the account's balance on hold for
-	/// `HoldReason::Stake`.
-	pub stake: u128,
 	/// The registration deposit held (base units), released on `unregister`.
 	pub deposit: u128,
 }

@@ -134,6 +134,11 @@ pub const MAX_NEURONS: u32 = 1024;
 /// The most entries in one weight row.
 pub const MAX_WEIGHTS_PER_ROW: u32 = 64;
 
+parameter_types! {
+	/// The pallet's account: `modlbt/stake` padded with zeros.
+	pub const BittensorPalletId: frame_support::PalletId = frame_support::PalletId(*b"bt/stake");
+}
+
 impl pallet_bittensor::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -144,6 +149,8 @@ impl pallet_bittensor::Config for Runtime {
 	type RegistrationDeposit = ConstU128<UNIT>;
 	/// Transaction fees are burned, so issuance is not the pallet's alone.
 	type IssuanceIsClosed = ConstBool<false>;
+	/// Its account holds the minted stake not yet settled onto the neurons.
+	type PalletId = BittensorPalletId;
 	type WeightInfo = pallet_bittensor::weights::SubstrateWeight<Runtime>;
 }
 

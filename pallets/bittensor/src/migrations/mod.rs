@@ -9,6 +9,7 @@
 //! [`VersionedMigration`]: frame_support::migrations::VersionedMigration
 
 pub mod v1;
+pub mod v2;
 
 /// Every step of this pallet, oldest first: what a runtime's `Executive` lists.
-pub type Migrations<T> = (v1::MigrateV0ToV1<T>,);
+pub type Migrations<T> = (v1::MigrateV0ToV1<T>, v2::MigrateV1ToV2<T>);

@@ -115,9 +115,112 @@ fn on_initialize_reserves_the_benchmarked_step_weight() {
 		.neurons(vec![(1, UNIT), (2, UNIT), (3, UNIT)])
 		.weights(vec![(0, vec![(0, 1), (1, 1), (2, 1)])])
 		.build_and_execute(|| {
+			// Three neurons and 3 + 2 = 5 entries: within two a row, so the `n` benchmark alone.
 			let reserved = Bittensor::on_initialize(2);
-			let expected = <() as WeightInfo>::block_step(3, 5)
+			let expected = <() as WeightInfo>::block_step(3)
 				.saturating_add(<<Test as frame_system::Config>::DbWeight as Get<RuntimeDbWeight>>::get().reads(2));
 			assert_eq!(reserved, expected);
 		});
+}
+
+#[test]
+fn step_weight_adds_the_entries_beyond_two_a_row_at_the_entry_benchmark_slope() {
+	let w = <() as WeightInfo>::block_step_entries;
+	let slope_of = |e: u32| w(e).saturating_sub(w(0));
+	assert_eq!(Bittensor::step_weight(100, 200), <() as WeightInfo>::block_step(100));
+	assert_eq!(
+		Bittensor::step_weight(100, 200 + 5_000),
+		<() as WeightInfo>::block_step(100).saturating_add(slope_of(5_000))
+	);
+	// More entries never weigh less.
+	assert!(Bittensor::step_weight(100, 10_000).all_gte(Bittensor::step_weight(100, 9_999)));
+}
+
+/// Every storage key and value, to see what a piece of code wrote.
+fn state() -> std::collections::BTreeMap<Vec<u8>, Vec<u8>> {
+	let mut out = std::collections::BTreeMap::new();
+	let mut key = Vec::new();
+	while let Some(next) = sp_io::storage::next_key(&key) {
+		out.insert(next.clone(), sp_io::storage::get(&next).unwrap().to_vec());
+		key = next;
+	}
+	out
+}
+
+/// The keys `f` added, changed or removed, leaving out `System`'s (events, block data).
+fn keys_written(f: impl FnOnce()) -> usize {
+	let system = sp_io::hashing::twox_128(b"System");
+	let before = state();
+	f();
+	let after = state();
+	let keys: std::collections::BTreeSet<&Vec<u8>> = before.keys().chain(after.keys()).collect();
+	keys.into_iter()
+		.filter(|k| !k.starts_with(&system) && before.get(*k) != after.get(*k))
+		.count()
+}
+
+#[test]
+fn block_step_writes_as_many_keys_for_60_neurons_as_for_3() {
+	// Staked neurons voting a quarter for themselves, adaptive tau steering to a half (so tau
+	// rises every block): stakes, ranks, the pending hold,
+	// issuance, TotalMinted and tau change, whatever n is.
+	let written = |n: u64| {
+		let mut count = 0;
+		ExtBuilder::default()
+			.neurons((1..=n).map(|a| (a, 1_000 * UNIT)).collect())
+			.weights((0..n as u32).map(|i| (i, vec![(i, 1), ((i + 1) % n as u32, 3)])).collect())
+			.mode(adaptive(10 * UNIT))
+			.build_and_execute(|| {
+				next_block();
+				count = keys_written(|| Bittensor::on_finalize(2));
+			});
+		count
+	};
+	let (small, large) = (written(3), written(60));
+	assert_eq!(small, large, "writes do not grow with n");
+	// Stakes, Ranks, InflationPerBlock, TotalMinted, the pallet account's hold, and
+	// Balances::TotalIssuance (the pallet account's System::Account is left out with System).
+	assert_eq!(large, 6);
+}
+
+#[test]
+fn departed_entries_count_as_dropped_at_once_and_are_written_back_a_budget_a_block() {
+	use crate::{step::MAX_PRUNED_ROWS_PER_BLOCK, Weights};
+	// 40 neurons, each voting half for itself and half for neuron 39; 39 leaves.
+	let n = 40u32;
+	ExtBuilder::default()
+		.neurons((1..=n as u64).map(|a| (a, 100 * UNIT)).collect())
+		.weights((0..n - 1).map(|i| (i, vec![(i, 1), (n - 1, 1)])).collect())
+		.build_and_execute(|| {
+			frame_support::assert_ok!(Bittensor::unregister(RuntimeOrigin::signed(n as u64)));
+			let naming_it = || (0..n - 1).filter(|i| row(*i).iter().any(|(j, _)| *j == n - 1)).count();
+			assert_eq!(naming_it(), (n - 1) as usize);
+			// Each block ranks as if every row were clean: full self-weight, R_i = s_i / n',
+			// and cleans at most the budget in storage.
+			let budget = MAX_PRUNED_ROWS_PER_BLOCK as usize;
+			for left in [n as usize - 1 - budget, n as usize - 1 - 2 * budget, 0] {
+				next_block();
+				assert_eq!(naming_it(), left);
+				let ranks = Ranks::<Test>::get();
+				assert!(ranks.iter().all(|(uid, r)| *r == stake_at_step_start(*uid) / u128::from(n - 1)));
+				// What the API shows is the row as it counts.
+				assert!((0..n - 1).all(|i| Bittensor::effective_row(i) == Some(vec![(i, 1_000_000_000)])));
+			}
+			assert!(Weights::<Test>::get(n - 1).is_none());
+		});
+}
+
+/// The stake a neuron had when the last step ranked it: its stake less what that step minted.
+fn stake_at_step_start(uid: u32) -> u128 {
+	let minted = bittensor_events()
+		.iter()
+		.rev()
+		.find_map(|e| match e {
+			Event::Ranked { minted, .. } => Some(*minted),
+			_ => None,
+		})
+		.unwrap();
+	// All stakes and rows are equal, so each got an equal share of the mint.
+	let n = Ranks::<Test>::get().len() as u128;
+	stake(uid) - minted / n
 }

@@ -1,8 +1,11 @@
 //! Storage migrations, each from its old layout written raw into the mock.
 
 use crate::{
-	migrations::v1::{InnerMigrateV0ToV1, MigrateV0ToV1},
-	mock::*, Neurons, Pallet, TotalWeightEntries, Weights,
+	migrations::{
+		v1::{InnerMigrateV0ToV1, MigrateV0ToV1},
+		v2::MigrateV1ToV2,
+	},
+	mock::*, GenesisIssuance, HoldReason, Neurons, Pallet, Stakes, TotalWeightEntries, Weights,
 };
 use codec::Encode;
 use frame_support::{
@@ -65,7 +68,6 @@ mod v1 {
 			// then the chain is at version 1, the counter is the rows' 6 entries, every row
 			// reads back as today's type unchanged, the neurons are untouched,
 			assert_eq!(Pallet::<Test>::on_chain_storage_version(), 1);
-			assert_eq!(Pallet::<Test>::in_code_storage_version(), 1);
 			assert_eq!(TotalWeightEntries::<Test>::get(), 6);
 			for (uid, row) in rows {
 				assert_eq!(
@@ -107,5 +109,94 @@ mod v1 {
 		let neurons: Vec<_> = (1..=MAX_ROW as u64 + 1).map(|a| (a, UNIT)).collect();
 		let long_row: Vec<_> = (0..=MAX_ROW).map(|j| (j, 1)).collect();
 		ExtBuilder::default().neurons(neurons).weights(vec![(0, long_row)]).build();
+	}
+}
+
+mod v2 {
+	use super::*;
+	use frame_support::traits::fungible::{Inspect, InspectHold, Mutate};
+
+	/// Version 1 as it stood: records `(account, stake, deposit)` with every stake held on its
+	/// account, no stake vector, no pallet account. Returns the records.
+	fn v1_chain() -> Vec<(u32, (u64, u128, u128))> {
+		let records: Vec<(u32, (u64, u128, u128))> = Neurons::<Test>::iter()
+			.map(|(uid, n)| (uid, (n.account, stake(uid), n.deposit)))
+			.collect();
+		for (uid, record) in &records {
+			unhashed::put_raw(&key("Neurons", Some(*uid)), &record.encode());
+		}
+		unhashed::kill(&key("Stakes", None));
+		// The pallet account did not exist; its existential deposit was not in issuance.
+		let account = Pallet::<Test>::account_id();
+		let ed = Balances::balance(&account);
+		Balances::set_balance(&account, 0);
+		GenesisIssuance::<Test>::mutate(|i| *i -= ed);
+		StorageVersion::new(1).put::<Pallet<Test>>();
+		records
+	}
+
+	fn genesis() -> ExtBuilder {
+		ExtBuilder::default()
+			.neurons(vec![(1, 100 * UNIT), (2, 50 * UNIT), (3, 0), (4, 7 * UNIT + 3)])
+			.weights(vec![(0, vec![(1, 1), (2, 1)]), (3, vec![(0, 2), (3, 1)])])
+	}
+
+	#[test]
+	fn migrate_v1_to_v2_moves_every_stake_into_the_vector() {
+		genesis().build_and_execute(|| {
+			// Given a version 1 chain (a neuron that left, so the uids have a gap),
+			assert_ok_unregister(3);
+			let records = v1_chain();
+			let rows: Vec<_> = Weights::<Test>::iter().collect();
+			let issuance = Balances::total_issuance();
+			assert!(Bittensor::do_try_state().is_err(), "version 2 cannot read it");
+
+			// when the step runs (with its pre/post checks under try-runtime),
+			#[cfg(feature = "try-runtime")]
+			let weight = MigrateV1ToV2::<Test>::try_on_runtime_upgrade(true).unwrap();
+			#[cfg(not(feature = "try-runtime"))]
+			let weight = MigrateV1ToV2::<Test>::on_runtime_upgrade();
+
+			// then it is at version 2, every neuron kept its account, deposit and stake, all of
+			// it settled, the rows are untouched,
+			assert_eq!(Pallet::<Test>::on_chain_storage_version(), 2);
+			let expected: Vec<(u32, u128)> = records.iter().map(|(uid, (_, s, _))| (*uid, *s)).collect();
+			let mut expected = expected;
+			expected.sort();
+			assert_eq!(Stakes::<Test>::get().into_inner(), expected);
+			assert_eq!(expected.iter().map(|(u, _)| *u).collect::<Vec<_>>(), vec![0, 1, 3]);
+			for (uid, (account, s, deposit)) in records {
+				let now = Neurons::<Test>::get(uid).unwrap();
+				assert_eq!((now.account, now.deposit), (account, deposit));
+				assert_eq!(Balances::balance_on_hold(&HoldReason::Stake.into(), &account), s);
+			}
+			assert_eq!(Weights::<Test>::iter().collect::<Vec<_>>(), rows);
+			// the pallet account exists with its existential deposit, minted and accounted,
+			let ed = <Balances as Inspect<_>>::minimum_balance();
+			assert_eq!(Balances::balance(&Pallet::<Test>::account_id()), ed);
+			assert_eq!(Balances::total_issuance(), issuance + ed);
+			// it cost a read and a write a neuron and a few more, plus the version's,
+			let db = <Test as frame_system::Config>::DbWeight::get();
+			assert_eq!(weight, db.reads_writes(3 + 3, 3 + 4) + db.reads_writes(1, 1));
+			// and the invariants hold, through the next block too.
+			Bittensor::do_try_state().unwrap();
+			next_block();
+		});
+	}
+
+	fn assert_ok_unregister(who: u64) {
+		frame_support::assert_ok!(Bittensor::unregister(RuntimeOrigin::signed(who)));
+	}
+
+	#[test]
+	fn migrate_v1_to_v2_twice_changes_nothing() {
+		genesis().build_and_execute(|| {
+			v1_chain();
+			MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
+			let weight = MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			assert_eq!(weight, <Test as frame_system::Config>::DbWeight::get().reads(1));
+			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
+		});
 	}
 }

@@ -42,7 +42,7 @@ fn apply(action: &Action) -> Result<(), sp_runtime::DispatchError> {
 		Action::Unregister(w) => Bittensor::unregister(o(w)),
 		Action::AddStake(w, a) => Bittensor::add_stake(o(w), a),
 		Action::RemoveStake(w, a) => Bittensor::remove_stake(o(w), a),
-		Action::SetWeights(w, s) => Bittensor::set_weights(o(w), s),
+		Action::SetWeights(w, s) => Bittensor::set_weights(o(w), s).map(|_| ()).map_err(|e| e.error),
 		Action::SetParams(e, t, adaptive) => Bittensor::set_params(
 			RuntimeOrigin::root(),
 			e.map(Perbill::from_parts),

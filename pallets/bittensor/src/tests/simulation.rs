@@ -41,8 +41,8 @@ fn bounded_update(rng: &mut Rng, who: AccountId, uid: u32, n: u32) -> bool {
 			})
 			.collect();
 		match Bittensor::set_weights(RuntimeOrigin::signed(who), scores) {
-			Ok(()) => return true,
-			Err(e) if e == Error::<Test>::WeightChangeTooLarge.into() => continue,
+			Ok(_) => return true,
+			Err(e) if e.error == Error::<Test>::WeightChangeTooLarge.into() => continue,
 			Err(e) => panic!("unexpected rejection: {e:?}"),
 		}
 	}

@@ -195,3 +195,101 @@ mod remove_stake {
 		});
 	}
 }
+
+/// Minted stake: pending on the pallet account until the neuron's stake is touched or settled.
+mod pending {
+	use super::*;
+	use crate::{Pallet, Stakes};
+
+	fn pending_hold() -> u128 {
+		held(Pallet::<Test>::account_id(), HoldReason::PendingStake)
+	}
+
+	/// One neuron (account 1, 10 TAO) that voted for itself for one block: the whole tau is
+	/// its `dS`, pending.
+	fn minted_once(test: impl FnOnce(u128)) {
+		ExtBuilder::default().neurons(vec![(1, 10 * UNIT)]).tau(UNIT).build_and_execute(|| {
+			next_block();
+			let ds = stake(0) - 10 * UNIT;
+			assert_eq!(ds, UNIT, "one neuron gets all of tau");
+			test(ds);
+		});
+	}
+
+	#[test]
+	fn the_block_step_mints_into_the_pending_hold() {
+		ExtBuilder::default().neurons(vec![(1, 10 * UNIT), (2, 30 * UNIT)]).tau(UNIT).build_and_execute(|| {
+			let issuance = Balances::total_issuance();
+			next_block();
+			let minted = stake(0) + stake(1) - 40 * UNIT;
+			// The stake vector has the whole stakes, the accounts' holds only what they staked,
+			// and the pallet account holds the difference; issuance grew by exactly that.
+			assert_eq!(Stakes::<Test>::get().into_inner(), vec![(0, stake(0)), (1, stake(1))]);
+			assert_eq!((held(1, HoldReason::Stake), held(2, HoldReason::Stake)), (10 * UNIT, 30 * UNIT));
+			assert_eq!(pending_hold(), minted);
+			assert_eq!(Balances::total_issuance(), issuance + minted);
+			assert_eq!(Pallet::<Test>::pending_of(&1, stake(0)), stake(0) - 10 * UNIT);
+		});
+	}
+
+	#[test]
+	fn settle_stake_by_anyone_moves_the_pending_part_onto_the_hold() {
+		minted_once(|ds| {
+			let issuance = Balances::total_issuance();
+			// Account 50 is no neuron; it settles neuron 0 all the same.
+			assert_ok!(Bittensor::settle_stake(RuntimeOrigin::signed(50), 0));
+			assert_eq!(held(1, HoldReason::Stake), 10 * UNIT + ds);
+			assert_eq!(pending_hold(), 0);
+			assert_eq!(stake(0), 10 * UNIT + ds, "settling changes where it is held, not S");
+			assert_eq!(Balances::total_issuance(), issuance);
+			assert_eq!(
+				bittensor_events().last(),
+				Some(&Event::StakeSettled { uid: 0, amount: ds, stake: 10 * UNIT + ds })
+			);
+			// Then nothing is left to settle, and an unknown uid is refused.
+			assert_noop!(Bittensor::settle_stake(RuntimeOrigin::signed(50), 0), Error::<Test>::NothingToSettle);
+			assert_noop!(Bittensor::settle_stake(RuntimeOrigin::signed(50), 9), Error::<Test>::UnknownUid);
+		});
+	}
+
+	#[test]
+	fn remove_stake_pays_out_the_pending_part() {
+		minted_once(|ds| {
+			let free = Balances::balance(&1);
+			// More than was staked: the minted part counts.
+			assert_ok!(Bittensor::remove_stake(RuntimeOrigin::signed(1), 10 * UNIT + ds));
+			assert_eq!(Balances::balance(&1), free + 10 * UNIT + ds);
+			assert_eq!((stake(0), held(1, HoldReason::Stake), pending_hold()), (0, 0, 0));
+			// And not one base unit more.
+			assert_noop!(Bittensor::remove_stake(RuntimeOrigin::signed(1), 1), Error::<Test>::InsufficientStake);
+		});
+	}
+
+	#[test]
+	fn unregister_pays_out_the_whole_stake() {
+		minted_once(|ds| {
+			let free = Balances::balance(&1);
+			assert_ok!(Bittensor::unregister(RuntimeOrigin::signed(1)));
+			assert_eq!(Balances::balance(&1), free + 10 * UNIT + ds + DEPOSIT);
+			assert_eq!(Balances::total_balance_on_hold(&1), 0);
+			assert_eq!(pending_hold(), 0);
+			assert!(Stakes::<Test>::get().is_empty());
+			assert!(bittensor_events().contains(&Event::Unregistered {
+				uid: 0,
+				who: 1,
+				stake: 10 * UNIT + ds,
+				deposit: DEPOSIT
+			}));
+		});
+	}
+
+	#[test]
+	fn add_stake_settles_first() {
+		minted_once(|ds| {
+			assert_ok!(Bittensor::add_stake(RuntimeOrigin::signed(1), 5 * UNIT));
+			assert_eq!(stake(0), 15 * UNIT + ds);
+			assert_eq!(held(1, HoldReason::Stake), 15 * UNIT + ds);
+			assert_eq!(pending_hold(), 0);
+		});
+	}
+}
