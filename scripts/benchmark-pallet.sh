@@ -15,7 +15,7 @@ cargo build --release --locked -p bittensor-node --features runtime-benchmarks
 bench="$CARGO_TARGET_DIR/bench"
 mkdir -p "$bench"
 cp "$CARGO_TARGET_DIR/release/bittensor-node" "$bench/bittensor-node"
-cp "$CARGO_TARGET_DIR/release/wbuild/bittensor-runtime/bittensor_runtime.compact.compressed.wasm" "$bench/runtime.wasm"
+cp "$CARGO_TARGET_DIR/release/wbuild/bittensor-runtime+runtime-benchmarks/bittensor_runtime.compressed.wasm" "$bench/runtime.wasm"
 "$bench/bittensor-node" benchmark pallet \
 	--runtime "$bench/runtime.wasm" \
 	--genesis-builder=runtime --genesis-builder-preset=local_testnet \

@@ -50,7 +50,6 @@ pub struct Params {
 #[decode_as_type(crate_path = "subxt::ext::scale_decode")]
 struct Neuron {
 	account: AccountId,
-	stake: u128,
 	deposit: u128,
 }
 
@@ -83,6 +82,12 @@ pub fn add_stake(amount: u128) -> DynamicPayload<(u128,)> {
 /// `Bittensor.remove_stake(amount)`, base units.
 pub fn remove_stake(amount: u128) -> DynamicPayload<(u128,)> {
 	dynamic::transaction("Bittensor", "remove_stake", (amount,))
+}
+
+/// `Bittensor.settle_stake(uid)`: moves neuron `uid`'s pending stake onto its hold (anyone may
+/// send it).
+pub fn settle_stake(uid: u32) -> DynamicPayload<(u32,)> {
+	dynamic::transaction("Bittensor", "settle_stake", (uid,))
 }
 
 /// `Bittensor.set_weights(weights)`: raw scores `(uid, score)`.
@@ -143,8 +148,26 @@ pub fn sudo_set_params(
 }
 
 impl Client {
-	/// Every registered neuron at `at` (best block when `None`), sorted by uid.
+	/// The stake vector at `at`: `(uid, whole stake)` sorted by uid.
+	pub async fn stakes(&self, at: Option<Hash>) -> Result<Vec<(u32, u128)>, Error> {
+		let at = self.at(at).await?;
+		let address = dynamic::storage::<(), Vec<(u32, u128)>>("Bittensor", "Stakes");
+		match at.storage().try_fetch(address, ()).await.map_err(Error::subxt)? {
+			Some(v) => v.decode().map_err(Error::decode),
+			None => Ok(Vec::new()),
+		}
+	}
+
+	/// Every registered neuron at `at` (best block when `None`), sorted by uid, with its whole
+	/// stake (settled and pending).
 	pub async fn neurons(&self, at: Option<Hash>) -> Result<Vec<NeuronInfo>, Error> {
+		// Records and stakes from one block.
+		let at = Some(match at {
+			Some(hash) => hash,
+			None => self.best_hash().await?,
+		});
+		let stakes = self.stakes(at).await?;
+		let stake = |uid: u32| stakes.binary_search_by_key(&uid, |(j, _)| *j).map_or(0, |i| stakes[i].1);
 		let at = self.at(at).await?;
 		let address = dynamic::storage::<(u32,), Neuron>("Bittensor", "Neurons");
 		let mut entries = at.storage().iter(address, ()).await.map_err(Error::subxt)?;
@@ -153,7 +176,7 @@ impl Client {
 			let entry = entry.map_err(Error::subxt)?;
 			let (uid,) = entry.key().map_err(Error::decode)?.decode().map_err(Error::decode)?;
 			let n = entry.value().decode().map_err(Error::decode)?;
-			out.push(NeuronInfo { uid, account: n.account, stake: n.stake, deposit: n.deposit });
+			out.push(NeuronInfo { uid, account: n.account, stake: stake(uid), deposit: n.deposit });
 		}
 		out.sort_by_key(|n| n.uid);
 		Ok(out)
@@ -161,13 +184,19 @@ impl Client {
 
 	/// Neuron `uid` at `at`, if registered.
 	pub async fn neuron(&self, uid: u32, at: Option<Hash>) -> Result<Option<NeuronInfo>, Error> {
+		let at = Some(match at {
+			Some(hash) => hash,
+			None => self.best_hash().await?,
+		});
+		let stakes = self.stakes(at).await?;
+		let stake = stakes.binary_search_by_key(&uid, |(j, _)| *j).map_or(0, |i| stakes[i].1);
 		let at = self.at(at).await?;
 		let address = dynamic::storage::<(u32,), Neuron>("Bittensor", "Neurons");
 		let value = at.storage().try_fetch(address, (uid,)).await.map_err(Error::subxt)?;
 		Ok(match value {
 			Some(v) => {
 				let n = v.decode().map_err(Error::decode)?;
-				Some(NeuronInfo { uid, account: n.account, stake: n.stake, deposit: n.deposit })
+				Some(NeuronInfo { uid, account: n.account, stake, deposit: n.deposit })
 			},
 			None => None,
 		})

@@ -1,5 +1,5 @@
-//! Chain specs built into the node: `dev`, `local` and `local4`, from the runtime's genesis
-//! presets.
+//! Chain specs built into the node: `dev`, `local`, `local4` and `scale`, from the runtime's
+//! genesis presets, and `scale-<n>x<k>`, a scale network of any size the runtime allows.
 
 use bittensor_runtime::{TOKEN_DECIMALS, WASM_BINARY};
 use sc_service::ChainType;
@@ -54,4 +54,36 @@ pub fn local_4_chain_spec() -> Result<ChainSpec, String> {
 		.with_genesis_config_preset_name(bittensor_runtime::genesis_config_presets::LOCAL_TESTNET_4_PRESET)
 		.with_properties(properties())
 		.build())
+}
+
+/// A single-validator (Alice) network of `n` synthetic neurons with `k` weights a row, for load
+/// and latency measurements: `--chain scale` is the runtime's `scale` preset (`MaxNeurons` ×
+/// `MaxWeightsPerRow`), `--chain scale-<n>x<k>` the same generator at another size, built here
+/// from `genesis_config_presets::scale_genesis_patch`.
+pub fn scale_chain_spec(size: Option<(u32, u32)>) -> Result<ChainSpec, String> {
+	use bittensor_runtime::genesis_config_presets::{scale_genesis_patch, SCALE_PRESET};
+	let builder = ChainSpec::builder(wasm()?, None)
+		.with_id("bittensor_scale")
+		.with_chain_type(ChainType::Local)
+		.with_properties(properties());
+	Ok(match size {
+		None => builder.with_name("BitTensor Scale").with_genesis_config_preset_name(SCALE_PRESET),
+		Some((n, k)) => {
+			let patch = serde_json::from_slice(&scale_genesis_patch(n, k))
+				.map_err(|e| format!("the scale genesis patch: {e}"))?;
+			builder.with_name(&format!("BitTensor Scale {n}x{k}")).with_genesis_config_patch(patch)
+		},
+	}
+	.build())
+}
+
+/// `<n>x<k>` of a `scale-<n>x<k>` chain id.
+pub fn parse_scale_size(size: &str) -> Result<(u32, u32), String> {
+	let bad = || format!("`scale-{size}`: expected `scale-<neurons>x<entries a row>`, e.g. `scale-1024x64`");
+	let (n, k) = size.split_once('x').ok_or_else(bad)?;
+	let (n, k) = (n.parse::<u32>().map_err(|_| bad())?, k.parse::<u32>().map_err(|_| bad())?);
+	if n == 0 || k == 0 {
+		return Err(bad());
+	}
+	Ok((n, k))
 }

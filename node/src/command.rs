@@ -39,6 +39,10 @@ impl SubstrateCli for Cli {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
 			"local4" => Box::new(chain_spec::local_4_chain_spec()?),
+			"scale" => Box::new(chain_spec::scale_chain_spec(None)?),
+			id if id.starts_with("scale-") => Box::new(chain_spec::scale_chain_spec(Some(
+				chain_spec::parse_scale_size(&id["scale-".len()..])?,
+			))?),
 			path => {
 				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?)
 			},

@@ -65,12 +65,15 @@ impl_opaque_keys! {
 /// - 100: the first release.
 /// - 101: `Bittensor` storage version 1 (`TotalWeightEntries` recounted), migrations run by
 ///   `Executive`.
+/// - 102: `Bittensor` storage version 2: the stake vector in one value, minted stake pending on
+///   the pallet account (`settle_stake`), a block step with O(1) writes; `set_weights` charged
+///   for the stored row; `MaxNeurons` 4,096 and `MaxWeightsPerRow` 256.
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("bittensor"),
 	impl_name: alloc::borrow::Cow::Borrowed("bittensor-node"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -45,6 +45,12 @@ enum Command {
 		/// Amount in TAO.
 		amount: String,
 	},
+	/// Move a neuron's pending stake (minted since its stake was last touched) onto its own
+	/// hold, so that wallets show it as held. Anyone may send it.
+	SettleStake {
+		/// The neuron's uid.
+		uid: u32,
+	},
 	/// Set the signer's weight row from raw scores, `uid:score` each (normalized on chain).
 	SetWeights {
 		/// Entries `uid:score`, e.g. `0:1 4:3`.
@@ -106,6 +112,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 			let amount = parse_tao(&amount)?;
 			report("stake removed", client.submit(&bittensor::remove_stake(amount), &signer()?).await?)
 		},
+		Command::SettleStake { uid } =>
+			report("stake settled", client.submit(&bittensor::settle_stake(uid), &signer()?).await?),
 		Command::SetWeights { entries } => {
 			let entries = entries.iter().map(|e| parse_entry(e)).collect::<Result<Vec<_>, _>>()?;
 			report("weights set", client.submit(&bittensor::set_weights(entries), &signer()?).await?)
