@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures `bittensor_getNeurons` latency on a real node with n neurons and 64 weights a row
+# Measures `bittensor_getNeurons` latency on a real node with n neurons and 64 weights a row, on
+# the node's scale chain `--chain scale-<n>x<entries>`
 # (median over 50 calls; see tests/src/bin/rpc_latency.rs for how the state is made).
 # Usage: scripts/rpc-latency.sh [--calls 50] [--entries 64] [N ...]   (default N: 256 1024 4096)
 set -euo pipefail

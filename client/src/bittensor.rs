@@ -10,6 +10,16 @@ use subxt::{
 /// Parts of one: weights are stored as `Perbill` parts (one is `1_000_000_000`).
 pub const ONE_PARTS: u32 = 1_000_000_000;
 
+/// The pallet's account, `PalletId(*b"bt/stake")` as the runtime sets it: `modl` ++ the id,
+/// padded with zeros. It holds the minted stake not yet settled onto the neurons (its
+/// `PendingStake` hold), above an existential deposit of its own.
+pub fn pallet_account() -> AccountId {
+	let mut bytes = [0u8; 32];
+	bytes[..4].copy_from_slice(b"modl");
+	bytes[4..12].copy_from_slice(b"bt/stake");
+	AccountId::from(bytes)
+}
+
 /// A registered neuron as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeuronInfo {

@@ -61,6 +61,20 @@ pub struct BlockEvents {
 	/// refused authorized upgrade (`System.RejectedInvalidAuthorizedUpgrade`); the error as the
 	/// metadata names it (e.g. `Pallet error: System::SpecVersionNeedsToIncrease`).
 	pub errors: Vec<(String, String, String)>,
+	/// The block step's summary (`Bittensor.Ranked`), if the block has one.
+	pub ranked: Option<Ranked>,
+}
+
+/// `Bittensor.Ranked`: the block step's summary event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, scale_decode::DecodeAsType)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct Ranked {
+	/// The neurons ranked.
+	pub n: u32,
+	/// Base units minted.
+	pub minted: u128,
+	/// The tau used, base units.
+	pub tau: u128,
 }
 
 impl BlockEvents {
@@ -251,8 +265,8 @@ impl Client {
 	}
 
 	/// The events of block `at`: `(pallet, event)` names in order, the fees paid in it
-	/// (`TransactionPayment.TransactionFeePaid`, fee plus tip), and the number of failed
-	/// extrinsics (`System.ExtrinsicFailed`).
+	/// (`TransactionPayment.TransactionFeePaid`, fee plus tip), the number of failed
+	/// extrinsics (`System.ExtrinsicFailed`), and the block step's `Bittensor.Ranked`.
 	pub async fn block_events(&self, at: Hash) -> Result<BlockEvents, Error> {
 		#[derive(scale_decode::DecodeAsType)]
 		#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
@@ -272,6 +286,9 @@ impl Client {
 			}
 			if pallet == "System" && name == "ExtrinsicFailed" {
 				out.failed += 1;
+			}
+			if pallet == "Bittensor" && name == "Ranked" {
+				out.ranked = Some(event.decode_fields_unchecked_as().map_err(Error::decode)?);
 			}
 			// Where the event's fields hold a `DispatchError`: at the start, after a
 			// `Result`'s `Err` byte, or after a 32-byte hash.

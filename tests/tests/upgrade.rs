@@ -147,13 +147,15 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 
 	// The built runtime, as a fresh dev chain of this node runs it: its code, version,
 	// metadata and storage versions are what the upgraded chain must end with.
-	let (code, version, metadata, versions) = {
+	let (code, version, metadata, versions, fresh_params, fresh_pallet) = {
 		let node = Node::start("fresh", &["--dev", "--sealing", "manual"], &dir.path().join("fresh"));
 		let api = node.client().await;
 		let at = api.best_hash().await.unwrap();
 		let code = unhex(&storage(&api, CODE, at).await.unwrap());
 		let metadata: String = api.call("state_getMetadata", vec![json!(at)]).await.unwrap();
-		(code, runtime_version(&api, at).await, metadata, storage_versions(&api, at).await)
+		let params: Value = api.bittensor_rpc("getParams", vec![], Some(at)).await.unwrap();
+		let pallet = api.free_balance(&bittensor::pallet_account(), Some(at)).await.unwrap();
+		(code, runtime_version(&api, at).await, metadata, storage_versions(&api, at).await, params, pallet)
 	};
 	let spec_version = version["specVersion"].as_u64().unwrap();
 	let (release_version, release_file, release) = last_release_below(spec_version);
@@ -228,12 +230,29 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 			println!("upgrade: {pallet} storage version {old:?} -> {new:?}");
 		}
 	}
-	// every neuron, row, stake, deposit, rank, parameter and the issuance carried over exactly,
+	// every neuron, row, stake, deposit, rank, parameter and the issuance carried over exactly
+	// (the runtime's constants are the new runtime's),
 	let after = pallet_state(&api, upgraded).await;
 	assert_eq!(after.0, before.0, "the neurons carried over");
 	assert_eq!(after.1, before.1, "the ranking carried over");
-	assert_eq!(after.2, before.2, "the parameters carried over");
-	assert_eq!(after.3 + upgrade_fees, before.3, "the total issuance carried over (less the upgrade's fees)");
+	let (mut params_after, mut params_before) = (after.2.clone(), before.2.clone());
+	for constant in ["maxNeurons", "maxWeightsPerRow", "registrationDeposit"] {
+		assert_eq!(params_after[constant], fresh_params[constant], "{constant} is the built runtime's");
+		if params_before[constant] != params_after[constant] {
+			println!("upgrade: {constant} {} -> {}", params_before[constant], params_after[constant]);
+		}
+		params_after.as_object_mut().unwrap().remove(constant);
+		params_before.as_object_mut().unwrap().remove(constant);
+	}
+	assert_eq!(params_after, params_before, "the parameters carried over");
+	// The pallet account is what a migration may create, with its existential deposit (the
+	// stake vector's migration does): that, and the upgrade's fees, are all issuance changed by.
+	let pallet = bittensor::pallet_account();
+	let created = api.free_balance(&pallet, Some(upgraded)).await.unwrap() - api.free_balance(&pallet, Some(before_at)).await.unwrap();
+	assert_eq!(after.3 + upgrade_fees, before.3 + created, "the total issuance carried over (less the upgrade's fees)");
+	assert!(fresh_pallet > 0, "a fresh chain's pallet account holds its existential deposit");
+	assert_eq!(api.free_balance(&pallet, Some(upgraded)).await.unwrap(), fresh_pallet, "as on a fresh chain");
+	println!("upgrade: the pallet account {pallet} holds {created} base units created by the migrations");
 	// and the old blocks still answer through the old runtime.
 	assert_eq!(pallet_state(&api, before_at).await, before, "bittensor_* at a block before the upgrade");
 	assert_eq!(runtime_version(&api, before_at).await["specVersion"], json!(release_version));

@@ -46,6 +46,19 @@ pub(crate) fn entries_len(n: usize) -> u64 {
 	u64::try_from(n).unwrap_or(u64::MAX)
 }
 
+/// The weight of the block step for `n` neurons holding `entries` weight entries in all, by
+/// the weights `W`.
+///
+/// Two benchmarks, each over its whole range: `block_step(n)` with two entries a row, and
+/// `block_step_entries(e)` at `MaxNeurons` neurons. The step is a pass over the neurons
+/// plus a pass over the entries, so its weight is the first plus the per-entry part of the
+/// second (its slope, without its intercept) for the entries beyond the first's `2n`.
+pub fn step_weight<W: WeightInfo>(n: u32, entries: u32) -> Weight {
+	let beyond = entries.saturating_sub(n.saturating_mul(2));
+	W::block_step(n)
+		.saturating_add(W::block_step_entries(beyond).saturating_sub(W::block_step_entries(0)))
+}
+
 /// `S_uid` in the stake vector, if `uid` is in it.
 pub(crate) fn stake_in(stakes: &[(Uid, u128)], uid: Uid) -> Option<u128> {
 	let at = stakes.binary_search_by_key(&uid, |(j, _)| *j).ok()?;
@@ -53,18 +66,10 @@ pub(crate) fn stake_in(stakes: &[(Uid, u128)], uid: Uid) -> Option<u128> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// The weight of the block step for `n` neurons holding `entries` weight entries in all.
-	///
-	/// Two benchmarks, each over its whole range: `block_step(n)` with two entries a row, and
-	/// `block_step_entries(e)` at `MaxNeurons` neurons. The step is a pass over the neurons
-	/// plus a pass over the entries, so its weight is the first plus the per-entry part of the
-	/// second (its slope, without its intercept) for the entries beyond the first's `2n`.
+	/// The weight of the block step for `n` neurons holding `entries` weight entries in all
+	/// ([`step_weight`] with the runtime's weights).
 	pub fn step_weight(n: u32, entries: u32) -> Weight {
-		let beyond = entries.saturating_sub(n.saturating_mul(2));
-		T::WeightInfo::block_step(n).saturating_add(
-			T::WeightInfo::block_step_entries(beyond)
-				.saturating_sub(T::WeightInfo::block_step_entries(0)),
-		)
+		step_weight::<T::WeightInfo>(n, entries)
 	}
 
 	/// The share of the block step that `neurons` more neurons and `entries` more weight entries

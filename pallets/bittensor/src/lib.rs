@@ -56,6 +56,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use impls::step_weight;
 pub use pallet::*;
 pub use types::{ChainParams, InflationMode, Neuron, NeuronInfo, Uid};
 pub use weights::WeightInfo;

@@ -4,15 +4,12 @@
 //! Usage: `rpc-latency [--calls 50] [--entries 64] N...` (default N: 256 1024 4096); run by
 //! `scripts/rpc-latency.sh`, which builds the node first.
 //!
-//! How the state is made: the `local` chain spec is exported raw from the node, and the
-//! pallet's storage (`Neurons` and its counter, `Uids`, `Weights`, `NextUid`,
-//! `TotalWeightEntries`, `Ranks`) is written into its genesis for `n` neurons: uid `i` has
-//! stake `1000 + i` TAO and a row of `entries` uids spread over all neurons with equal weights
-//! (largest remainder to the first), and `Ranks` is eq. 5 on them. The runtime reads exactly
-//! what registration and `set_weights` would have stored, but no balance is held for these
-//! neurons: the state serves reads, not blocks. This is how a state larger than the runtime's
-//! `MaxNeurons` (1024) is measured: `Ranks` is bounded by `MaxNeurons`, so above it the ranking
-//! is left out (every rank reads 0), which removes one binary search per neuron from the work.
+//! How the state is made: the node's `--chain scale-<n>x<entries>` (the runtime's scale
+//! generator, `genesis_config_presets::scale_genesis_patch`): `n` registered neurons, uid `i`
+//! with stake `1000 + i mod 1000` TAO and a row of `entries` uids spread over all neurons,
+//! everything held and counted as registration and `set_weights` would have; `Ranks` is stored
+//! once the node has sealed one block (manual seal), which the tool does before it measures.
+//! `n` may be at most the runtime's `MaxNeurons` and `entries` at most `MaxWeightsPerRow`.
 //!
 //! The node (a full node, no peers, no block production) serves the genesis state; each call
 //! is a fresh HTTP request on loopback, timed from the first byte sent to the last byte
@@ -22,85 +19,10 @@
 use std::{
 	io::{Read, Write},
 	net::TcpStream,
-	path::Path,
 	time::{Duration, Instant},
 };
 
 use bittensor_e2e::{node_binary, Node};
-use codec::Encode;
-use sp_crypto_hashing::{blake2_128, blake2_256, twox_128, twox_64};
-
-const UNIT: u128 = 1_000_000_000_000;
-const ONE: u32 = 1_000_000_000;
-
-fn hex(bytes: &[u8]) -> String {
-	let mut s = String::with_capacity(2 + 2 * bytes.len());
-	s.push_str("0x");
-	for b in bytes {
-		s.push_str(&format!("{b:02x}"));
-	}
-	s
-}
-
-fn prefix(item: &str) -> Vec<u8> {
-	[twox_128(b"Bittensor"), twox_128(item.as_bytes())].concat()
-}
-
-fn twox64_concat(item: &str, key: &[u8]) -> Vec<u8> {
-	[prefix(item), twox_64(key).to_vec(), key.to_vec()].concat()
-}
-
-/// Row `i`: `entries` distinct uids spread evenly over `0..n`, starting at `i`, sorted, with
-/// parts summing to exactly one.
-fn row(i: u32, n: u32, entries: u32) -> Vec<(u32, u32)> {
-	let k = entries.min(n);
-	let mut uids: Vec<u32> = (0..k).map(|m| (i + m * (n / k)) % n).collect();
-	uids.sort_unstable();
-	uids.dedup();
-	let share = ONE / uids.len() as u32;
-	let rest = ONE - share * uids.len() as u32;
-	uids.iter().enumerate().map(|(m, j)| (*j, share + if m == 0 { rest } else { 0 })).collect()
-}
-
-/// The raw `local` spec with `n` neurons written into its genesis.
-fn spec_with(n: u32, entries: u32, max_neurons: u32, dir: &Path) -> std::path::PathBuf {
-	let out = std::process::Command::new(node_binary())
-		.args(["export-chain-spec", "--chain", "local", "--raw"])
-		.output()
-		.expect("export-chain-spec runs");
-	assert!(out.status.success(), "export-chain-spec: {}", String::from_utf8_lossy(&out.stderr));
-	let mut spec: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON spec");
-	let top = spec["genesis"]["raw"]["top"].as_object_mut().expect("a raw spec");
-	let mut put = |key: Vec<u8>, value: Vec<u8>| {
-		top.insert(hex(&key), serde_json::Value::String(hex(&value)));
-	};
-
-	let stake = |i: u32| (1000 + u128::from(i)) * UNIT;
-	let mut ranks = vec![0u128; n as usize];
-	let mut total_entries = 0u64;
-	for i in 0..n {
-		let account = blake2_256(&(b"rpc-latency", i).encode());
-		put(twox64_concat("Neurons", &i.encode()), (account, stake(i), UNIT).encode());
-		put([prefix("Uids"), blake2_128(&account).to_vec(), account.to_vec()].concat(), i.encode());
-		let r = row(i, n, entries);
-		for (j, parts) in &r {
-			ranks[*j as usize] += stake(i) * u128::from(*parts) / (u128::from(ONE) * u128::from(n));
-		}
-		total_entries += r.len() as u64;
-		put(twox64_concat("Weights", &i.encode()), r.encode());
-	}
-	put(prefix("CounterForNeurons"), n.encode());
-	put(prefix("NextUid"), n.encode());
-	put(prefix("TotalWeightEntries"), total_entries.encode());
-	if n <= max_neurons {
-		let ranks: Vec<(u32, u128)> = (0..n).zip(ranks).collect();
-		put(prefix("Ranks"), ranks.encode());
-	}
-	spec["id"] = serde_json::json!(format!("rpc_latency_{n}"));
-	let path = dir.join(format!("rpc-latency-{n}.json"));
-	std::fs::write(&path, serde_json::to_vec(&spec).unwrap()).unwrap();
-	path
-}
 
 /// One JSON-RPC call over a fresh HTTP connection: (time to the last byte, time to parse,
 /// body size, parsed body).
@@ -189,8 +111,6 @@ async fn main() {
 	if sizes.is_empty() {
 		sizes = vec![256, 1024, 4096];
 	}
-	const MAX_NEURONS: u32 = 1024;
-
 	println!("bittensor_getNeurons latency, {calls} calls after 3 warm-up calls, HTTP on loopback");
 	println!("node: {}", node_binary().display());
 	println!(
@@ -199,11 +119,16 @@ async fn main() {
 	);
 	for n in sizes {
 		let dir = tempfile::tempdir().unwrap();
-		let spec = spec_with(n, entries, MAX_NEURONS, dir.path());
-		let spec = spec.to_str().unwrap().to_owned();
-		let node = Node::start(&format!("latency-{n}"), &["--chain", &spec, "--rpc-max-response-size", "64"], dir.path());
+		let chain = format!("scale-{n}x{entries}");
+		let node = Node::start(
+			&format!("latency-{n}"),
+			&["--chain", &chain, "--alice", "--sealing", "manual", "--rpc-max-response-size", "256"],
+			dir.path(),
+		);
 		node.wait_for_log("Running JSON-RPC server", Duration::from_secs(300)).await;
 		let port = node.rpc_port;
+		// One block, so that the ranking is stored.
+		call(port, "engine_createBlock", "[true,true,null]");
 		// The answer holds every neuron.
 		let (_, _, _, v) = call(port, "bittensor_getNeurons", "[]");
 		let got = v["result"].as_array().expect("a list").len();
@@ -222,7 +147,7 @@ async fn main() {
 		}
 		let raw = stats(raw);
 		println!(
-			"{:>6} {:>8} {:>10} | {:>10.1} {:>10.1} {:>10.1} {:>10.1} | {:>10.1} | {:>14.1} {:>10}{}",
+			"{:>6} {:>8} {:>10} | {:>10.1} {:>10.1} {:>10.1} {:>10.1} | {:>10.1} | {:>14.1} {:>10}",
 			n,
 			entries,
 			size,
@@ -233,7 +158,6 @@ async fn main() {
 			parse.median,
 			raw.median,
 			raw_size,
-			if n > MAX_NEURONS { "  (above MaxNeurons: no Ranks stored)" } else { "" }
 		);
 		drop(node);
 	}

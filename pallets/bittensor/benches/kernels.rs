@@ -1,0 +1,164 @@
+//! The floor of the block step, measured natively on the matrix of the runtime's limits
+//! (4,096 neurons, 256 entries a row, 1,048,576 entries):
+//!
+//! - `kernels`: the block step's kernels, `math::rank` (eq. 5) then `math::inflation` (eq. 6),
+//!   in fixed point, on rows already mapped to columns;
+//! - `csr_f64`: a plain f64 CSR sparse mat-vec `R = (1/n) W^T s`, the physical floor;
+//!
+//! and, after both, the benchmarked wasm block step's compute part: the ref time of
+//! `weights.rs`' `block_step` at these sizes with database weights of zero (a runtime below
+//! whose `DbWeight` is `()`), which is what is left of the step once its reads and writes are
+//! taken out. The ratios are printed at the end.
+//!
+//! Run: `cargo bench -p pallet-bittensor --bench kernels`.
+
+use criterion::{black_box, criterion_group, Criterion};
+use pallet_bittensor::math;
+use std::time::Instant;
+
+const N: usize = 4096;
+const K: usize = 256;
+const STAKE: u128 = 1_000_000_000_000_000;
+const TAU: u128 = 1_000_000_000_000;
+
+/// Row `i`: `K` uids spread over the columns from `i`, normalized parts (as the scale preset).
+fn rows() -> Vec<Vec<(usize, u32)>> {
+	(0..N)
+		.map(|i| {
+			let scores: Vec<(u32, u32)> = (0..K)
+				.map(|m| (((i + m * (N / K)) % N) as u32, 1 + ((i + m) % 7) as u32))
+				.collect::<std::collections::BTreeMap<_, _>>()
+				.into_iter()
+				.collect();
+			math::normalize(&scores).unwrap().into_iter().map(|(j, p)| (j as usize, p)).collect()
+		})
+		.collect()
+}
+
+fn stakes() -> Vec<u128> {
+	(0..N).map(|i| STAKE + (i as u128 % 1000) * 1_000_000_000_000).collect()
+}
+
+fn kernels(stakes: &[u128], rows: &[Vec<(usize, u32)>]) -> Vec<u128> {
+	let ranks = math::rank(N, N as u32, stakes.iter().copied().zip(rows.iter().map(|r| r.as_slice())));
+	math::inflation(&ranks, TAU)
+}
+
+/// Compressed sparse rows in f64.
+struct Csr {
+	starts: Vec<usize>,
+	cols: Vec<u32>,
+	vals: Vec<f64>,
+}
+
+fn csr(rows: &[Vec<(usize, u32)>]) -> Csr {
+	let mut c = Csr { starts: vec![0], cols: Vec::new(), vals: Vec::new() };
+	for row in rows {
+		for &(j, p) in row {
+			c.cols.push(j as u32);
+			c.vals.push(p as f64 / 1e9);
+		}
+		c.starts.push(c.cols.len());
+	}
+	c
+}
+
+fn csr_rank(m: &Csr, s: &[f64], out: &mut [f64]) {
+	out.iter_mut().for_each(|r| *r = 0.0);
+	let inv_n = 1.0 / N as f64;
+	for i in 0..N {
+		let si = s[i] * inv_n;
+		for e in m.starts[i]..m.starts[i + 1] {
+			out[m.cols[e] as usize] += si * m.vals[e];
+		}
+	}
+}
+
+fn bench(c: &mut Criterion) {
+	let rows = rows();
+	let stakes = stakes();
+	let m = csr(&rows);
+	let s: Vec<f64> = stakes.iter().map(|&x| x as f64).collect();
+	let mut out = vec![0.0; N];
+	let mut group = c.benchmark_group("block_step_4096x256");
+	group.sample_size(20);
+	group.bench_function("kernels", |b| b.iter(|| black_box(kernels(black_box(&stakes), &rows))));
+	group.bench_function("csr_f64", |b| b.iter(|| csr_rank(black_box(&m), black_box(&s), &mut out)));
+	group.finish();
+}
+
+/// The wasm block step's ref time at `N` x `K` with every database weight zero.
+mod zero_db {
+	use frame_support::derive_impl;
+
+	type Block = frame_system::mocking::MockBlock<Runtime>;
+
+	frame_support::construct_runtime!(
+		pub enum Runtime {
+			System: frame_system,
+		}
+	);
+
+	#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+	impl frame_system::Config for Runtime {
+		type Block = Block;
+		type DbWeight = ();
+	}
+
+	/// `step_weight(N, N*K)` of `weights.rs`, database weights zero, in picoseconds.
+	pub fn compute_ps() -> u64 {
+		use pallet_bittensor::weights::SubstrateWeight;
+		let (n, e) = (super::N as u32, (super::N * super::K) as u32);
+		pallet_bittensor::step_weight::<SubstrateWeight<Runtime>>(n, e).ref_time()
+	}
+}
+
+/// Median wall time of `f`, in nanoseconds, over `runs` runs.
+fn median_ns(runs: usize, mut f: impl FnMut()) -> f64 {
+	let mut t: Vec<f64> = (0..runs)
+		.map(|_| {
+			let s = Instant::now();
+			f();
+			s.elapsed().as_nanos() as f64
+		})
+		.collect();
+	t.sort_by(|a, b| a.partial_cmp(b).unwrap());
+	t[runs / 2]
+}
+
+fn ratios() {
+	let rows = rows();
+	let stakes = stakes();
+	let m = csr(&rows);
+	let s: Vec<f64> = stakes.iter().map(|&x| x as f64).collect();
+	let mut out = vec![0.0; N];
+	// The f64 mat-vec and the fixed-point kernels agree (to the floors of eq. 5).
+	let ranks = math::rank(N, N as u32, stakes.iter().copied().zip(rows.iter().map(|r| r.as_slice())));
+	csr_rank(&m, &s, &mut out);
+	for j in 0..N {
+		assert!((ranks[j] as f64 - out[j]).abs() <= K as f64 + 1e-9 * out[j], "column {j}");
+	}
+	let kernels_ns = median_ns(21, || {
+		black_box(kernels(black_box(&stakes), &rows));
+	});
+	let csr_ns = median_ns(21, || csr_rank(black_box(&m), black_box(&s), &mut out));
+	let wasm_ns = zero_db::compute_ps() as f64 / 1e3;
+	println!();
+	println!("block step at {N} x {K} ({} entries), medians of 21 runs:", N * K);
+	println!("  f64 CSR mat-vec (floor):        {:>9.2} ms", csr_ns / 1e6);
+	println!("  math::rank + math::inflation:   {:>9.2} ms  ({:.1}x the floor)", kernels_ns / 1e6, kernels_ns / csr_ns);
+	println!(
+		"  wasm block_step compute (bench): {:>8.2} ms  ({:.1}x the floor, {:.1}x the native kernels)",
+		wasm_ns / 1e6,
+		wasm_ns / csr_ns,
+		wasm_ns / kernels_ns
+	);
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+	benches();
+	Criterion::default().configure_from_args().final_summary();
+	ratios();
+}
