@@ -157,6 +157,15 @@ pub fn sudo_set_params(
 	dynamic::transaction("Sudo", "sudo", (call,))
 }
 
+/// Neuron `uid`'s whole stake in the stake vector; an error where it has none (a block of a
+/// runtime before spec_version 102, which kept stakes in the neuron records).
+fn stake_of(stakes: &[(u32, u128)], uid: u32) -> Result<u128, Error> {
+	stakes
+		.binary_search_by_key(&uid, |(j, _)| *j)
+		.map(|i| stakes[i].1)
+		.map_err(|_| Error::Missing(format!("neuron {uid} in Bittensor.Stakes at this block")))
+}
+
 impl Client {
 	/// The stake vector at `at`: `(uid, whole stake)` sorted by uid.
 	pub async fn stakes(&self, at: Option<Hash>) -> Result<Vec<(u32, u128)>, Error> {
@@ -177,7 +186,6 @@ impl Client {
 			None => self.best_hash().await?,
 		});
 		let stakes = self.stakes(at).await?;
-		let stake = |uid: u32| stakes.binary_search_by_key(&uid, |(j, _)| *j).map_or(0, |i| stakes[i].1);
 		let at = self.at(at).await?;
 		let address = dynamic::storage::<(u32,), Neuron>("Bittensor", "Neurons");
 		let mut entries = at.storage().iter(address, ()).await.map_err(Error::subxt)?;
@@ -186,7 +194,7 @@ impl Client {
 			let entry = entry.map_err(Error::subxt)?;
 			let (uid,) = entry.key().map_err(Error::decode)?.decode().map_err(Error::decode)?;
 			let n = entry.value().decode().map_err(Error::decode)?;
-			out.push(NeuronInfo { uid, account: n.account, stake: stake(uid), deposit: n.deposit });
+			out.push(NeuronInfo { uid, account: n.account, stake: stake_of(&stakes, uid)?, deposit: n.deposit });
 		}
 		out.sort_by_key(|n| n.uid);
 		Ok(out)
@@ -199,14 +207,13 @@ impl Client {
 			None => self.best_hash().await?,
 		});
 		let stakes = self.stakes(at).await?;
-		let stake = stakes.binary_search_by_key(&uid, |(j, _)| *j).map_or(0, |i| stakes[i].1);
 		let at = self.at(at).await?;
 		let address = dynamic::storage::<(u32,), Neuron>("Bittensor", "Neurons");
 		let value = at.storage().try_fetch(address, (uid,)).await.map_err(Error::subxt)?;
 		Ok(match value {
 			Some(v) => {
 				let n = v.decode().map_err(Error::decode)?;
-				Some(NeuronInfo { uid, account: n.account, stake, deposit: n.deposit })
+				Some(NeuronInfo { uid, account: n.account, stake: stake_of(&stakes, uid)?, deposit: n.deposit })
 			},
 			None => None,
 		})

@@ -9,7 +9,8 @@ use crate::{AccountId, Balance, BalancesConfig, BittensorConfig, RuntimeGenesisC
 use pallet_bittensor::InflationMode;
 use sp_runtime::Perbill;
 use alloc::{vec, vec::Vec};
-use frame_support::build_struct_json_patch;
+use frame_support::{build_struct_json_patch, traits::Get};
+use sp_runtime::traits::{BlakeTwo256, Hash as HashT};
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
@@ -132,7 +133,7 @@ pub const SCALE_PRESET: &str = "scale";
 pub fn scale_account(i: u32) -> AccountId {
 	let mut seed = b"bittensor/scale".to_vec();
 	seed.extend_from_slice(&i.to_le_bytes());
-	AccountId::from(sp_core::hashing::blake2_256(&seed))
+	AccountId::from(<BlakeTwo256 as HashT>::hash(&seed).0)
 }
 
 /// The stake of synthetic neuron `i` of the scale preset: `1000 + i mod 1000` TAO.
@@ -176,7 +177,7 @@ pub fn scale_genesis_patch(n: u32, k: u32) -> Vec<u8> {
 	}
 	let (aura, grandpa) = authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice);
 	let neurons: Vec<(AccountId, Balance)> = (0..n).map(|i| (scale_account(i), scale_stake(i))).collect();
-	let deposit = <crate::Runtime as pallet_bittensor::Config>::RegistrationDeposit::get();
+	let deposit: Balance = <crate::Runtime as pallet_bittensor::Config>::RegistrationDeposit::get();
 	let mut balances: Vec<(AccountId, Balance)> =
 		dev_accounts().into_iter().map(|a| (a, ENDOWMENT)).collect();
 	balances.extend(neurons.iter().map(|(a, s)| (a.clone(), s + deposit + 10 * UNIT)));
@@ -203,7 +204,6 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
 		LOCAL_TESTNET_4_PRESET => local_4_config_genesis(),
 		SCALE_PRESET => {
-			use frame_support::traits::Get;
 			let n = <crate::Runtime as pallet_bittensor::Config>::MaxNeurons::get();
 			let k = <crate::Runtime as pallet_bittensor::Config>::MaxWeightsPerRow::get();
 			return Some(scale_genesis_patch(n, k));

@@ -1,7 +1,7 @@
 //! The reads behind the runtime API `BittensorApi` (crate `pallet-bittensor-runtime-api`).
 
 use crate::{
-	impls::{stake_in, to_parts},
+	impls::{to_parts, value_of},
 	math, ChainParams, Config, InflationPerBlock, Inflation, MaxWeightChange, Neuron, NeuronInfo,
 	Neurons, NextUid, Pallet, Ranks, Stakes, TotalMinted, TotalWeightEntries, Uid, Uids, Weights,
 };
@@ -38,9 +38,9 @@ impl<T: Config> Pallet<T> {
 			.zip(rows)
 			.map(|((uid, neuron), weights)| NeuronInfo {
 				uid,
-				rank: rank_in(&ranks, uid),
+				rank: value_of(&ranks, uid).unwrap_or(0),
 				account: neuron.account,
-				stake: stake_in(&stakes, uid).unwrap_or(0),
+				stake: value_of(&stakes, uid).unwrap_or(0),
 				deposit: neuron.deposit,
 				weights,
 			})
@@ -52,7 +52,7 @@ impl<T: Config> Pallet<T> {
 		let neuron = Neurons::<T>::get(uid)?;
 		Some(NeuronInfo {
 			uid,
-			rank: rank_in(&Ranks::<T>::get(), uid),
+			rank: value_of(&Ranks::<T>::get(), uid).unwrap_or(0),
 			weights: Self::effective_row(uid).map(to_perbill).unwrap_or_default(),
 			account: neuron.account,
 			stake: Self::stake_of(uid).unwrap_or(0),
@@ -98,13 +98,4 @@ impl<T: Config> Pallet<T> {
 			total_minted: TotalMinted::<T>::get(),
 		}
 	}
-}
-
-/// `R_uid` from the stored ranking (sorted by uid), 0 if absent.
-fn rank_in(ranks: &[(Uid, u128)], uid: Uid) -> u128 {
-	ranks
-		.binary_search_by_key(&uid, |(j, _)| *j)
-		.ok()
-		.and_then(|i| ranks.get(i))
-		.map_or(0, |(_, r)| *r)
 }

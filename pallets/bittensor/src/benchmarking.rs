@@ -1,6 +1,7 @@
 //! Benchmarks of every call and of the block step (`frame_benchmarking::v2`).
 //!
-//! They make their own neurons and work with the uids they got, so they run on any genesis.
+//! They make their own neurons and work with the uids they got, on a genesis with room for
+//! `MaxNeurons` of them and no rows naming departed neurons (`local_testnet`, the mock).
 
 use super::*;
 use crate::{math, pallet::*};
@@ -46,24 +47,13 @@ fn full<T: Config>() -> (T::AccountId, Uid) {
 	all.first().cloned().unwrap_or_else(|| (funded::<T>("caller", 0), 0))
 }
 
-/// Gives neuron `uid` `amount` of pending stake, as the block step mints it.
+/// Gives neuron `uid` `amount` of pending stake: the block step's mint, with all of the
+/// ranking on `uid`.
 fn pending<T: Config>(uid: Uid, amount: u128) {
-	use frame_support::traits::{
-		fungible::{hold::Unbalanced as _, Inspect as _, Unbalanced as _},
-		tokens::Precision,
-	};
-	let stake = Pallet::<T>::stake_of(uid).unwrap_or(0).saturating_add(amount);
-	let _ = Stakes::<T>::try_mutate(|s| {
-		let at = s.binary_search_by_key(&uid, |(j, _)| *j).map_err(|_| ())?;
-		s.get_mut(at).map(|e| e.1 = stake).ok_or(())
-	});
-	let _ = T::Currency::increase_balance_on_hold(
-		&HoldReason::PendingStake.into(),
-		&Pallet::<T>::account_id(),
-		amount,
-		Precision::Exact,
-	);
-	T::Currency::set_total_issuance(T::Currency::total_issuance().saturating_add(amount));
+	let mut stakes = Stakes::<T>::get().into_inner();
+	let ranks: Vec<u128> = stakes.iter().map(|(j, _)| u128::from(*j == uid)).collect();
+	let minted = Pallet::<T>::mint(&mut stakes, &ranks, amount);
+	assert_eq!(minted, amount, "all of tau goes to the one ranked neuron");
 }
 
 /// `n` neurons holding `e` weight entries in all (clamped to two and `MaxWeightsPerRow` a row),

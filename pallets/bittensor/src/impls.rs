@@ -59,10 +59,10 @@ pub fn step_weight<W: WeightInfo>(n: u32, entries: u32) -> Weight {
 		.saturating_add(W::block_step_entries(beyond).saturating_sub(W::block_step_entries(0)))
 }
 
-/// `S_uid` in the stake vector, if `uid` is in it.
-pub(crate) fn stake_in(stakes: &[(Uid, u128)], uid: Uid) -> Option<u128> {
-	let at = stakes.binary_search_by_key(&uid, |(j, _)| *j).ok()?;
-	stakes.get(at).map(|(_, s)| *s)
+/// The value of `uid` in a vector sorted by uid (the stake vector, the ranking), if it is in it.
+pub(crate) fn value_of(sorted: &[(Uid, u128)], uid: Uid) -> Option<u128> {
+	let at = sorted.binary_search_by_key(&uid, |(j, _)| *j).ok()?;
+	sorted.get(at).map(|(_, v)| *v)
 }
 
 impl<T: Config> Pallet<T> {
@@ -84,13 +84,13 @@ impl<T: Config> Pallet<T> {
 			)
 	}
 
-	/// The weight of a `set_weights` of `len` entries replacing a stored row of `stored`: the
-	/// call, the entries' share of the block step, and the removal of the start-of-block row
-	/// that the step does.
+	/// The weight of a `set_weights` of `len` entries whose stored rows (the current one and
+	/// the start-of-block one) are at most `stored` long: the call, the entries' share of the
+	/// block step, and the removal of the start-of-block row that the step does.
 	pub(crate) fn set_weights_weight(len: u32, stored: u32) -> Weight {
 		T::WeightInfo::set_weights(len, stored)
 			.saturating_add(Self::step_cost_of(0, len))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().reads_writes(1, 1))
 	}
 
 	/// The pallet's account: it holds the minted stake not yet settled onto its neurons (for
@@ -101,7 +101,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The whole stake `S_uid` (settled and pending), if registered.
 	pub fn stake_of(uid: Uid) -> Option<u128> {
-		stake_in(&Stakes::<T>::get(), uid)
+		value_of(&Stakes::<T>::get(), uid)
 	}
 
 	/// Sets `S_uid` in the stake vector (which holds `uid`).
@@ -116,30 +116,33 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// The part of `stake` (neuron `uid`'s whole stake) not yet on `who`'s own hold.
+	/// The part of `stake` (a neuron's whole stake) not yet on its account `who`'s own hold.
 	pub fn pending_of(who: &T::AccountId, stake: u128) -> u128 {
 		stake.saturating_sub(T::Currency::balance_on_hold(&HoldReason::Stake.into(), who))
 	}
 
-	/// Moves the pending part of `stake` (neuron `uid`'s whole stake) from the pallet account's
-	/// pending hold onto `who`'s stake hold. Issuance does not change. Returns the amount moved.
+	/// Moves the pending part of `stake` (neuron `uid`'s whole stake, on account `who`) from
+	/// the pallet account's pending hold onto `who`'s stake hold, both or neither. Issuance does
+	/// not change. Returns the amount moved.
 	pub(crate) fn settle(uid: Uid, who: &T::AccountId, stake: u128) -> Result<u128, DispatchError> {
 		let pending = Self::pending_of(who, stake);
 		if pending == 0 {
 			return Ok(0);
 		}
-		T::Currency::decrease_balance_on_hold(
-			&HoldReason::PendingStake.into(),
-			&Self::account_id(),
-			pending,
-			Precision::Exact,
-		)?;
-		T::Currency::increase_balance_on_hold(
-			&HoldReason::Stake.into(),
-			who,
-			pending,
-			Precision::Exact,
-		)?;
+		frame_support::storage::with_storage_layer(|| {
+			T::Currency::decrease_balance_on_hold(
+				&HoldReason::PendingStake.into(),
+				&Self::account_id(),
+				pending,
+				Precision::Exact,
+			)?;
+			T::Currency::increase_balance_on_hold(
+				&HoldReason::Stake.into(),
+				who,
+				pending,
+				Precision::Exact,
+			)
+		})?;
 		Self::deposit_event(Event::StakeSettled { uid, amount: pending, stake });
 		Ok(pending)
 	}
@@ -147,8 +150,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_settle_stake(uid: Uid) -> DispatchResult {
 		let neuron = Neurons::<T>::get(uid).ok_or(Error::<T>::UnknownUid)?;
 		let stake = Self::stake_of(uid).ok_or(Error::<T>::UnknownUid)?;
-		ensure!(Self::pending_of(&neuron.account, stake) > 0, Error::<T>::NothingToSettle);
-		Self::settle(uid, &neuron.account, stake).map(|_| ())
+		let moved = Self::settle(uid, &neuron.account, stake)?;
+		ensure!(moved > 0, Error::<T>::NothingToSettle);
+		Ok(())
 	}
 
 	/// The uid of `who`, if registered.
@@ -186,9 +190,9 @@ impl<T: Config> Pallet<T> {
 		T::Currency::ensure_can_hold(&reason, &who, deposit)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
 
+		T::Currency::hold(&reason, &who, deposit).map_err(|_| Error::<T>::InsufficientBalance)?;
 		// Uids only grow, so the new one goes last and the vector stays sorted.
 		Stakes::<T>::try_append((uid, 0u128)).map_err(|_| Error::<T>::TooManyNeurons)?;
-		T::Currency::hold(&reason, &who, deposit).map_err(|_| Error::<T>::InsufficientBalance)?;
 		NextUid::<T>::put(next);
 		Neurons::<T>::insert(uid, Neuron { account: who.clone(), deposit });
 		Uids::<T>::insert(&who, uid);
@@ -259,7 +263,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Returns the length of the row it replaced (what the call is charged for).
+	/// Returns the length of the longer of the stored rows it read, the current one and the
+	/// start-of-block one (what the call is charged for).
 	pub(crate) fn do_set_weights(
 		who: T::AccountId,
 		scores: Vec<(Uid, u32)>,
@@ -446,7 +451,7 @@ impl<T: Config> Pallet<T> {
 			count = count.saturating_add(1);
 			ensure!(uid < NextUid::<T>::get(), E::Other("a uid at or above NextUid"));
 			ensure!(Uids::<T>::get(&neuron.account) == Some(uid), E::Other("Uids does not map back"));
-			let stake = stake_in(&stakes, uid).ok_or(E::Other("a neuron not in the stake vector"))?;
+			let stake = value_of(&stakes, uid).ok_or(E::Other("a neuron not in the stake vector"))?;
 			let stake_held =
 				T::Currency::balance_on_hold(&HoldReason::Stake.into(), &neuron.account);
 			ensure!(stake_held <= stake, E::Other("more held as stake than the neuron's stake"));

@@ -334,7 +334,7 @@ pub mod pallet {
 		AllWeightsZero,
 		/// `set_weights` naming a uid twice.
 		DuplicateUid,
-		/// `set_weights` naming a uid that is not registered.
+		/// `set_weights` or `settle_stake` naming a uid that is not registered.
 		UnknownUid,
 		/// `set_weights` with more than `MaxWeightsPerRow` entries.
 		TooManyWeights,
@@ -373,6 +373,9 @@ pub mod pallet {
 				T::MaxWeightsPerRow::get() <= T::MaxNeurons::get(),
 				"a row cannot name more neurons than can exist"
 			);
+			// The deposit's hold keeps a consumer reference on every neuron's account, which
+			// settling stake onto it relies on.
+			assert!(T::RegistrationDeposit::get() > 0, "RegistrationDeposit must be positive");
 		}
 
 		#[cfg(feature = "try-runtime")]

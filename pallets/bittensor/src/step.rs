@@ -3,8 +3,10 @@
 //!
 //! Storage: it reads the stake vector, the `n` rows and a few values, and writes a few values:
 //! the stake vector, the ranking, the pending hold on the pallet account and total issuance,
-//! `TotalMinted`, tau when adaptive, and at most [`MAX_PRUNED_ROWS_PER_BLOCK`] cleaned rows.
-//! Nothing it writes grows with `n` in number; the stake vector and the ranking grow in size.
+//! `TotalMinted`, tau when adaptive, and at most [`MAX_PRUNED_ROWS_PER_BLOCK`] cleaned rows with
+//! `TotalWeightEntries`. Nothing it writes grows with `n` in number (the stake vector and the
+//! ranking grow in size). It also removes the start-of-block rows of the block's
+//! `set_weights`, one a caller, each paid for by its call.
 
 use crate::{
 	impls::{entries_len, self_row, to_parts, to_row},
@@ -125,14 +127,17 @@ impl<T: Config> Pallet<T> {
 			defensive!("issuance cannot approach u128::MAX; qed");
 			return 0;
 		};
-		if T::Currency::increase_balance_on_hold(
-			&HoldReason::PendingStake.into(),
-			&Self::account_id(),
-			minted,
-			Precision::Exact,
-		)
-		.is_err()
-		{
+		let hold = || {
+			T::Currency::increase_balance_on_hold(
+				&HoldReason::PendingStake.into(),
+				&Self::account_id(),
+				minted,
+				Precision::Exact,
+			)
+		};
+		// The pallet account exists from genesis or its migration; should it not, it is made
+		// (with its existential deposit) and the mint tried once more.
+		if hold().is_err() && (Self::ensure_account().is_err() || hold().is_err()) {
 			defensive!("the pallet account exists and can take more on hold; qed");
 			return 0;
 		}

@@ -60,8 +60,9 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV0ToV1<T> {
 		Ok(rows.encode())
 	}
 
-	/// Every row unchanged and readable as today's type, the counter equal to their entries,
-	/// and the pallet's invariants.
+	/// Every row unchanged and readable as today's type, and the counter equal to their
+	/// entries. Only this step's items: a later step may still have the rest to migrate (a
+	/// version 0 chain reaches today's layout only after every step has run).
 	#[cfg(feature = "try-runtime")]
 	fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
 		let rows = Vec::<(u32, Vec<(u32, u32)>)>::decode(&mut state.as_slice())
@@ -74,7 +75,7 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV0ToV1<T> {
 			entries = entries.saturating_add(u64::try_from(row.len()).unwrap_or(u64::MAX));
 		}
 		ensure!(crate::TotalWeightEntries::<T>::get() == entries, "the counter is not the rows' entries");
-		Pallet::<T>::do_try_state()
+		Ok(())
 	}
 }
 

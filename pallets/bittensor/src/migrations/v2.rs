@@ -9,7 +9,8 @@
 //! pending part), and gives the pallet account its existential deposit, minted and recorded
 //! in `GenesisIssuance` as issuance the block step did not mint.
 //!
-//! Cost: a read and a write a neuron, plus `Stakes`, the pallet account and two counters.
+//! Cost: two reads and a write a neuron, plus `Stakes`, the pallet account, total issuance and
+//! `GenesisIssuance`.
 
 use crate::{Config, Pallet};
 use alloc::vec::Vec;
@@ -63,9 +64,13 @@ mod after {
 		OptionQuery,
 	>;
 
-	/// `Stakes`: `(uid, stake)` sorted by uid.
+	/// `Stakes`: `(uid, stake)` sorted by uid, at most `MaxNeurons`.
 	#[frame_support::storage_alias]
-	pub type Stakes<T: Config> = StorageValue<Pallet<T>, Vec<(u32, u128)>, ValueQuery>;
+	pub type Stakes<T: Config> = StorageValue<
+		Pallet<T>,
+		BoundedVec<(u32, u128), <T as crate::Config>::MaxNeurons>,
+		ValueQuery,
+	>;
 }
 
 /// The step itself, without the version check: use [`MigrateV1ToV2`].
@@ -83,14 +88,19 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV1ToV2<T> {
 		}
 		stakes.sort_unstable_by_key(|(uid, _)| *uid);
 		let n = u64::try_from(stakes.len()).unwrap_or(u64::MAX);
-		after::Stakes::<T>::put(stakes);
+		match BoundedVec::try_from(stakes) {
+			Ok(stakes) => after::Stakes::<T>::put(stakes),
+			// `Neurons` is bounded by `MaxNeurons` in every version.
+			Err(_) => log::error!(target: "runtime::bittensor", "v2: more neurons than MaxNeurons"),
+		}
 		match Pallet::<T>::ensure_account() {
 			Ok(minted) => crate::GenesisIssuance::<T>::mutate(|i| *i = i.saturating_add(minted)),
 			Err(e) => log::error!(target: "runtime::bittensor", "v2: pallet account: {e:?}"),
 		}
 		log::info!(target: "runtime::bittensor", "v2: {n} stakes moved into the stake vector");
-		// A read and a write a neuron; the pallet account and issuance; Stakes, GenesisIssuance.
-		T::DbWeight::get().reads_writes(n.saturating_add(3), n.saturating_add(4))
+		// Per neuron: its read, and the insert's existence check and write. Then the pallet
+		// account and issuance (read and written), Stakes and GenesisIssuance (written).
+		T::DbWeight::get().reads_writes(n.saturating_mul(2).saturating_add(3), n.saturating_add(4))
 	}
 
 	/// The version 1 records, to check in `post_upgrade` that they carried over.

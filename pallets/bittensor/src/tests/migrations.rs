@@ -175,9 +175,9 @@ mod v2 {
 			let ed = <Balances as Inspect<_>>::minimum_balance();
 			assert_eq!(Balances::balance(&Pallet::<Test>::account_id()), ed);
 			assert_eq!(Balances::total_issuance(), issuance + ed);
-			// it cost a read and a write a neuron and a few more, plus the version's,
+			// it cost two reads and a write a neuron and a few more, plus the version's,
 			let db = <Test as frame_system::Config>::DbWeight::get();
-			assert_eq!(weight, db.reads_writes(3 + 3, 3 + 4) + db.reads_writes(1, 1));
+			assert_eq!(weight, db.reads_writes(2 * 3 + 3, 3 + 4) + db.reads_writes(1, 1));
 			// and the invariants hold, through the next block too.
 			Bittensor::do_try_state().unwrap();
 			next_block();
