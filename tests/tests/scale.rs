@@ -48,6 +48,76 @@ async fn encoded_block(api: &Client, hash: Hash) -> Vec<u8> {
 	out
 }
 
+/// Every storage key at `at`, paged.
+async fn all_keys(api: &Client, at: Hash) -> Vec<String> {
+	let mut keys: Vec<String> = Vec::new();
+	loop {
+		let start = keys.last().cloned().map_or(Value::Null, Value::String);
+		let page: Vec<String> =
+			api.call("state_getKeysPaged", vec![json!("0x"), json!(1000), start, json!(at)]).await.unwrap();
+		let done = page.len() < 1000;
+		keys.extend(page);
+		if done {
+			return keys;
+		}
+	}
+}
+
+/// `key -> value` at `at` for `keys`, in batches.
+async fn values(api: &Client, keys: &[String], at: Hash) -> std::collections::HashMap<String, Option<String>> {
+	let mut out = std::collections::HashMap::new();
+	for batch in keys.chunks(1000) {
+		let sets: Vec<Value> = api.call("state_queryStorageAt", vec![json!(batch), json!(at)]).await.unwrap();
+		for set in sets {
+			for change in set["changes"].as_array().unwrap() {
+				let key = change[0].as_str().unwrap().to_string();
+				out.insert(key, change[1].as_str().map(str::to_string));
+			}
+		}
+	}
+	out
+}
+
+/// The keys block `hash` wrote (changed, added or removed against `parent`) and the bytes of
+/// their new values.
+async fn written(api: &Client, parent: Hash, hash: Hash) -> Vec<(String, usize)> {
+	let mut keys = all_keys(api, hash).await;
+	for key in all_keys(api, parent).await {
+		keys.push(key);
+	}
+	keys.sort();
+	keys.dedup();
+	let (before, after) = (values(api, &keys, parent).await, values(api, &keys, hash).await);
+	keys.into_iter()
+		.filter(|k| before.get(k).cloned().flatten() != after.get(k).cloned().flatten())
+		.map(|k| {
+			let bytes = after.get(&k).cloned().flatten().map_or(0, |v| (v.len() - 2) / 2);
+			(k, bytes)
+		})
+		.collect()
+}
+
+/// `Pallet.Item` of a storage key, among the items a block may write; else the key.
+fn item_name(key: &str) -> String {
+	const ITEMS: &[(&str, &[&str])] = &[
+		("System", &["Account", "Events", "EventCount", "EventTopics", "BlockHash", "Number", "ParentHash", "Digest", "ExtrinsicCount", "BlockWeight", "AllExtrinsicsLen", "ExtrinsicData", "InherentsApplied", "LastRuntimeUpgrade", "BlockSize"]),
+		("Timestamp", &["Now", "DidUpdate"]),
+		("Aura", &["CurrentSlot"]),
+		("Balances", &["TotalIssuance", "Account", "Holds"]),
+		("TransactionPayment", &["NextFeeMultiplier"]),
+		("Bittensor", &["Stakes", "Ranks", "TotalMinted", "InflationPerBlock", "Weights", "TotalWeightEntries", "BlockStartWeights", "Neurons"]),
+	];
+	for (pallet, items) in ITEMS {
+		for item in *items {
+			let prefix = format!("0x{}{}", hex::encode(sp_crypto_hashing::twox_128(pallet.as_bytes())), hex::encode(sp_crypto_hashing::twox_128(item.as_bytes())));
+			if key.starts_with(&prefix) {
+				return if key.len() > prefix.len() { format!("{pallet}.{item}[…]") } else { format!("{pallet}.{item}") };
+			}
+		}
+	}
+	key.to_string()
+}
+
 /// The median of three imports of block `hash` on its parent's state.
 async fn import_time(api: &Client, parent: Hash, hash: Hash) -> Duration {
 	let block = format!("0x{}", hex::encode(encoded_block(api, hash).await));
@@ -105,6 +175,21 @@ async fn the_scale_preset_ranks_and_pays_4096_neurons_with_full_rows_every_block
 		let t = Instant::now();
 		assert_block_step(&api, blocks[k - 1], blocks[k], N, tau as f64, &format!("block {k}")).await;
 		println!("scale: eq. 5-6 checked on block {k} from RPC reads in {:.1} s", t.elapsed().as_secs_f64());
+	}
+
+	// What one block writes to state: the keys and the bytes of their values.
+	let changed = written(&api, blocks[2], blocks[3]).await;
+	let bytes: usize = changed.iter().map(|(_, b)| b).sum();
+	let stakes_key = format!("0x{}{}", hex::encode(sp_crypto_hashing::twox_128(b"Bittensor")), hex::encode(sp_crypto_hashing::twox_128(b"Stakes")));
+	let stakes_bytes = changed.iter().find(|(k, _)| *k == stakes_key).map(|(_, b)| *b).expect("the block wrote Stakes");
+	assert!(changed.len() < 40, "a block writes O(1) keys, not one a neuron: {}", changed.len());
+	println!(
+		"scale: block 3 wrote {} keys, {bytes} bytes of values (Stakes {stakes_bytes}); 14,400 blocks a day (6 s) -> {:.2} GB a day of values on an archive node",
+		changed.len(),
+		bytes as f64 * 14_400.0 / 1e9
+	);
+	for (key, b) in &changed {
+		println!("scale:   {} {b} bytes", item_name(key));
 	}
 
 	let mut imports = Vec::new();
