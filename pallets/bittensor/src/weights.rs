@@ -75,8 +75,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Bittensor::Weights` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof size: measured `86980`, estimated `83407`
-		// Minimum execution time: 216_833_000 picoseconds.
-		Weight::from_parts(224_364_000, 83407)
+		// Minimum execution time: 208_541_000 picoseconds.
+		Weight::from_parts(246_758_000, 83407)
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(9))
 	}
@@ -100,8 +100,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Bittensor::BlockStartWeights` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	fn unregister() -> Weight {
 		// Proof size: measured `92354`, estimated `83407`
-		// Minimum execution time: 373_768_000 picoseconds.
-		Weight::from_parts(474_387_000, 83407)
+		// Minimum execution time: 338_024_000 picoseconds.
+		Weight::from_parts(365_155_000, 83407)
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(11))
 	}
@@ -115,8 +115,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn add_stake() -> Weight {
 		// Proof size: measured `87665`, estimated `83407`
-		// Minimum execution time: 327_068_000 picoseconds.
-		Weight::from_parts(382_621_000, 83407)
+		// Minimum execution time: 294_149_000 picoseconds.
+		Weight::from_parts(319_116_000, 83407)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -130,8 +130,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn remove_stake() -> Weight {
 		// Proof size: measured `87665`, estimated `83407`
-		// Minimum execution time: 283_693_000 picoseconds.
-		Weight::from_parts(314_680_000, 83407)
+		// Minimum execution time: 317_995_000 picoseconds.
+		Weight::from_parts(440_958_000, 83407)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -145,14 +145,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn settle_stake() -> Weight {
 		// Proof size: measured `87641`, estimated `83407`
-		// Minimum execution time: 233_118_000 picoseconds.
-		Weight::from_parts(286_808_000, 83407)
+		// Minimum execution time: 216_863_000 picoseconds.
+		Weight::from_parts(256_282_000, 83407)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Bittensor::Uids` (r:1 w:0)
 	/// Proof: `Bittensor::Uids` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Bittensor::Neurons` (r:256 w:0)
+	/// Storage: `Bittensor::Neurons` (r:511 w:0)
 	/// Proof: `Bittensor::Neurons` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Bittensor::Weights` (r:1 w:1)
 	/// Proof: `Bittensor::Weights` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
@@ -165,15 +165,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 256]`.
 	/// The range of component `o` is `[1, 256]`.
 	fn set_weights(w: u32, o: u32, ) -> Weight {
-		// Proof size: measured `14184 + o * (8 ±0)`, estimated `649950`
-		// Minimum execution time: 732_673_000 picoseconds.
-		Weight::from_parts(400_880_038, 649950)
-			// Standard error: 180_110
-			.saturating_add(Weight::from_parts(1_662_277, 0).saturating_mul(w.into()))
-			// Standard error: 180_110
-			.saturating_add(Weight::from_parts(1_600_390, 0).saturating_mul(o.into()))
-			.saturating_add(T::DbWeight::get().reads(261))
+		// Proof size: measured `1440 + o * (57 ±0) + w * (49 ±0)`, estimated `649950 + o * (905 ±149) + w * (905 ±149)`
+		// Minimum execution time: 787_254_000 picoseconds.
+		Weight::from_parts(792_061_000, 649950)
+			// Standard error: 148_353
+			.saturating_add(Weight::from_parts(1_306_691, 0).saturating_mul(w.into()))
+			// Standard error: 148_353
+			.saturating_add(Weight::from_parts(1_429_703, 0).saturating_mul(o.into()))
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(w.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(Weight::from_parts(0, 905).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(0, 905).saturating_mul(w.into()))
 	}
 	/// Storage: `Bittensor::MaxWeightChange` (r:0 w:1)
 	/// Proof: `Bittensor::MaxWeightChange` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -183,8 +187,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Bittensor::Inflation` (`max_values`: Some(1), `max_size`: Some(25), added: 520, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 5_638_000 picoseconds.
-		Weight::from_parts(6_760_000, 0)
+		// Minimum execution time: 5_488_000 picoseconds.
+		Weight::from_parts(6_590_000, 0)
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `Bittensor::InflationPerBlock` (r:1 w:1)
@@ -208,10 +212,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 4096]`.
 	fn block_step(n: u32, ) -> Weight {
 		// Proof size: measured `2624 + n * (52 ±0)`, estimated `83407 + n * (4537 ±0)`
-		// Minimum execution time: 48_272_000 picoseconds.
-		Weight::from_parts(48_412_000, 83407)
-			// Standard error: 103_472
-			.saturating_add(Weight::from_parts(5_636_763, 0).saturating_mul(n.into()))
+		// Minimum execution time: 50_025_000 picoseconds.
+		Weight::from_parts(52_638_000, 83407)
+			// Standard error: 105_271
+			.saturating_add(Weight::from_parts(5_760_801, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(20))
@@ -238,10 +242,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[8192, 1048576]`.
 	fn block_step_entries(e: u32, ) -> Weight {
 		// Proof size: measured `170866 + e * (8 ±0)`, estimated `18584542`
-		// Minimum execution time: 20_543_841_000 picoseconds.
-		Weight::from_parts(37_659_262_882, 18584542)
-			// Standard error: 2_820
-			.saturating_add(Weight::from_parts(109_618, 0).saturating_mul(e.into()))
+		// Minimum execution time: 20_387_748_000 picoseconds.
+		Weight::from_parts(49_658_331_239, 18584542)
+			// Standard error: 7_974
+			.saturating_add(Weight::from_parts(103_611, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(4103))
 			.saturating_add(T::DbWeight::get().writes(23))
 	}
@@ -250,52 +254,56 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(224_364_000, 83407)
+		Weight::from_parts(246_758_000, 83407)
 			.saturating_add(RocksDbWeight::get().reads(8))
 			.saturating_add(RocksDbWeight::get().writes(9))
 	}
 	fn unregister() -> Weight {
-		Weight::from_parts(474_387_000, 83407)
+		Weight::from_parts(365_155_000, 83407)
 			.saturating_add(RocksDbWeight::get().reads(10))
 			.saturating_add(RocksDbWeight::get().writes(11))
 	}
 	fn add_stake() -> Weight {
-		Weight::from_parts(382_621_000, 83407)
+		Weight::from_parts(319_116_000, 83407)
 			.saturating_add(RocksDbWeight::get().reads(6))
 			.saturating_add(RocksDbWeight::get().writes(5))
 	}
 	fn remove_stake() -> Weight {
-		Weight::from_parts(314_680_000, 83407)
+		Weight::from_parts(440_958_000, 83407)
 			.saturating_add(RocksDbWeight::get().reads(6))
 			.saturating_add(RocksDbWeight::get().writes(5))
 	}
 	fn settle_stake() -> Weight {
-		Weight::from_parts(286_808_000, 83407)
+		Weight::from_parts(256_282_000, 83407)
 			.saturating_add(RocksDbWeight::get().reads(6))
 			.saturating_add(RocksDbWeight::get().writes(4))
 	}
 	fn set_weights(w: u32, o: u32, ) -> Weight {
-		Weight::from_parts(400_880_038, 649950)
-			.saturating_add(Weight::from_parts(1_662_277, 0).saturating_mul(w.into()))
-			.saturating_add(Weight::from_parts(1_600_390, 0).saturating_mul(o.into()))
-			.saturating_add(RocksDbWeight::get().reads(261))
+		Weight::from_parts(792_061_000, 649950)
+			.saturating_add(Weight::from_parts(1_306_691, 0).saturating_mul(w.into()))
+			.saturating_add(Weight::from_parts(1_429_703, 0).saturating_mul(o.into()))
+			.saturating_add(RocksDbWeight::get().reads(4))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(w.into())))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(3))
+			.saturating_add(Weight::from_parts(0, 905).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(0, 905).saturating_mul(w.into()))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(6_760_000, 0)
+		Weight::from_parts(6_590_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(3))
 	}
 	fn block_step(n: u32, ) -> Weight {
-		Weight::from_parts(48_412_000, 83407)
-			.saturating_add(Weight::from_parts(5_636_763, 0).saturating_mul(n.into()))
+		Weight::from_parts(52_638_000, 83407)
+			.saturating_add(Weight::from_parts(5_760_801, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(7))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(20))
 			.saturating_add(Weight::from_parts(0, 4537).saturating_mul(n.into()))
 	}
 	fn block_step_entries(e: u32, ) -> Weight {
-		Weight::from_parts(37_659_262_882, 18584542)
-			.saturating_add(Weight::from_parts(109_618, 0).saturating_mul(e.into()))
+		Weight::from_parts(49_658_331_239, 18584542)
+			.saturating_add(Weight::from_parts(103_611, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(4103))
 			.saturating_add(RocksDbWeight::get().writes(23))
 	}

@@ -172,4 +172,20 @@ mod tests {
 			max.ref_time()
 		);
 	}
+
+	/// The benchmarked block step, as `on_initialize` reserves it, for the sizes of the scaling
+	/// table (`cargo test -p bittensor-runtime --lib -- --nocapture weight_table`).
+	#[test]
+	fn block_step_weight_table() {
+		let max = RuntimeBlockWeights::get().max_block.ref_time() as f64;
+		println!("{:>6} {:>6} {:>10} {:>10} {:>8}", "n", "row", "entries", "ms", "% block");
+		for n in [256u32, 1024, 4096] {
+			for row in [64u32, 256] {
+				let w = pallet_bittensor::Pallet::<Runtime>::step_weight(n, n * row);
+				let pct = w.ref_time() as f64 / max * 100.0;
+				println!("{n:>6} {row:>6} {:>10} {:>10.1} {pct:>7.2}%", n * row, w.ref_time() as f64 / 1e9);
+				assert!(pct <= 10.0);
+			}
+		}
+	}
 }
