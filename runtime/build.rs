@@ -128,7 +128,10 @@ mod wasm {
 			write_consts(&out_dir, None);
 			return;
 		}
-		let runtime_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+		// Read when the script runs, not baked in when it is compiled: cargo reuses one compiled
+		// build script for every clone that shares the target directory.
+		let runtime_dir =
+			PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
 		let root = runtime_dir.parent().expect("the runtime sits in the workspace").to_path_buf();
 		// Everything the wasm is built from: a change in any of it rebuilds the blob.
 		for p in [

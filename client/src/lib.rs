@@ -132,12 +132,32 @@ impl Included {
 	}
 }
 
+/// The largest answer the client accepts, in bytes: a whole metagraph of the scale network
+/// (4,096 neurons, 256 entries a row) is about 22 MB of JSON, past jsonrpsee's 10 MB default.
+pub const MAX_RESPONSE_BYTES: u32 = 256 * 1024 * 1024;
+
+/// subxt's WebSocket RPC client, as `RpcClient::from_insecure_url` builds it, but taking
+/// answers up to [`MAX_RESPONSE_BYTES`].
+async fn ws_client(url: &str) -> Result<subxt::rpcs::RpcClient, String> {
+	use jsonrpsee_ws::{
+		client_transport::ws::{Url, WsTransportClientBuilder},
+		core::client::Client as WsClient,
+	};
+	let url = Url::parse(url).map_err(|e| e.to_string())?;
+	let (sender, receiver) = WsTransportClientBuilder::default()
+		.max_response_size(MAX_RESPONSE_BYTES)
+		.build(url)
+		.await
+		.map_err(|e| e.to_string())?;
+	let client: WsClient =
+		WsClient::builder().max_buffer_capacity_per_subscription(4096).build_with_tokio(sender, receiver);
+	Ok(subxt::rpcs::RpcClient::new(client))
+}
+
 impl Client {
 	/// Connects to a node's WebSocket RPC endpoint (`ws://` is accepted, for local nodes).
 	pub async fn connect(url: &str) -> Result<Self, Error> {
-		let rpc = subxt::rpcs::RpcClient::from_insecure_url(url)
-			.await
-			.map_err(|e| Error::Rpc(format!("cannot connect to {url}: {e}")))?;
+		let rpc = ws_client(url).await.map_err(|e| Error::Rpc(format!("cannot connect to {url}: {e}")))?;
 		let config = ChainConfig::builder().use_historic_types(false).build();
 		let api = OnlineClient::from_rpc_client_with_config(config, rpc.clone())
 			.await

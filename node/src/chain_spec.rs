@@ -57,24 +57,37 @@ pub fn local_4_chain_spec() -> Result<ChainSpec, String> {
 }
 
 /// A single-validator (Alice) network of `n` synthetic neurons with `k` weights a row, for load
-/// and latency measurements: `--chain scale` is the runtime's `scale` preset (`MaxNeurons` ×
-/// `MaxWeightsPerRow`), `--chain scale-<n>x<k>` the same generator at another size, built here
-/// from `genesis_config_presets::scale_genesis_patch`.
+/// and latency measurements (`--chain scale` is `MaxNeurons` × `MaxWeightsPerRow`,
+/// `--chain scale-<n>x<k>` any size within them). Its genesis storage is built here, natively,
+/// by the runtime's own genesis code (`genesis_config_presets::scale_genesis_config`), with the
+/// runtime's code put in `:code`: handing a million weight entries to the wasm genesis builder
+/// as JSON is more than one wasm allocation may hold.
 pub fn scale_chain_spec(size: Option<(u32, u32)>) -> Result<ChainSpec, String> {
-	use bittensor_runtime::genesis_config_presets::{scale_genesis_patch, SCALE_PRESET};
-	let builder = ChainSpec::builder(wasm()?, None)
-		.with_id("bittensor_scale")
-		.with_chain_type(ChainType::Local)
-		.with_properties(properties());
-	Ok(match size {
-		None => builder.with_name("BitTensor Scale").with_genesis_config_preset_name(SCALE_PRESET),
-		Some((n, k)) => {
-			let patch = serde_json::from_slice(&scale_genesis_patch(n, k))
-				.map_err(|e| format!("the scale genesis patch: {e}"))?;
-			builder.with_name(&format!("BitTensor Scale {n}x{k}")).with_genesis_config_patch(patch)
-		},
+	use bittensor_runtime::{
+		configs::{MAX_NEURONS, MAX_WEIGHTS_PER_ROW},
+		genesis_config_presets::scale_genesis_config,
+	};
+	use sc_chain_spec::ChainSpec as _;
+	use sp_runtime::BuildStorage;
+	let (n, k) = size.unwrap_or((MAX_NEURONS, MAX_WEIGHTS_PER_ROW));
+	if n > MAX_NEURONS || k > MAX_WEIGHTS_PER_ROW || k > n {
+		return Err(format!(
+			"scale-{n}x{k}: the runtime allows at most {MAX_NEURONS} neurons and \
+			 {MAX_WEIGHTS_PER_ROW} entries a row, and a row cannot name more neurons than there are"
+		));
 	}
-	.build())
+	let mut storage = scale_genesis_config(n, k).build_storage()?;
+	storage.top.insert(sp_core::storage::well_known_keys::CODE.to_vec(), wasm()?.to_vec());
+	let mut spec = ChainSpec::builder(wasm()?, None)
+		.with_name(&format!("BitTensor Scale {n}x{k}"))
+		.with_id("bittensor_scale")
+		// A test chain: manual and instant sealing are allowed on it.
+		.with_chain_type(ChainType::Development)
+		.with_properties(properties())
+		.with_genesis_config_patch(serde_json::json!({}))
+		.build();
+	spec.set_storage(storage);
+	Ok(spec)
 }
 
 /// `<n>x<k>` of a `scale-<n>x<k>` chain id.

@@ -1,6 +1,6 @@
-//! Genesis presets: `development` (one validator, Alice), `local_testnet` (Alice and Bob),
-//! `local_testnet_4` (Alice, Bob, Charlie and Dave), and `scale` (Alice validating a network of
-//! `MaxNeurons` neurons with full rows, made by [`scale_genesis_patch`]).
+//! Genesis presets: `development` (one validator, Alice), `local_testnet` (Alice and Bob) and
+//! `local_testnet_4` (Alice, Bob, Charlie and Dave); and the scale network (Alice validating
+//! `n` neurons with `k` entries a row, [`scale_genesis_config`]), which the node builds itself.
 //!
 //! Served through `GenesisBuilder`; the node's `--dev` and `--chain local` and
 //! `export-chain-spec` build their chain specs from these.
@@ -124,11 +124,7 @@ pub fn local_4_config_genesis() -> Value {
 	)
 }
 
-/// The name of the scale preset: [`scale_genesis_patch`] at `MaxNeurons` neurons and
-/// `MaxWeightsPerRow` entries a row (4,096 × 256).
-pub const SCALE_PRESET: &str = "scale";
-
-/// The account of synthetic neuron `i` of the scale preset: `blake2_256("bittensor/scale" ++
+/// The account of synthetic neuron `i` of the scale network: `blake2_256("bittensor/scale" ++
 /// i as u32 LE)`. Nobody holds its key; these neurons only vote as genesis set them.
 pub fn scale_account(i: u32) -> AccountId {
 	let mut seed = b"bittensor/scale".to_vec();
@@ -136,12 +132,12 @@ pub fn scale_account(i: u32) -> AccountId {
 	AccountId::from(<BlakeTwo256 as HashT>::hash(&seed).0)
 }
 
-/// The stake of synthetic neuron `i` of the scale preset: `1000 + i mod 1000` TAO.
+/// The stake of synthetic neuron `i` of the scale network: `1000 + i mod 1000` TAO.
 pub fn scale_stake(i: u32) -> Balance {
 	(1_000 + Balance::from(i % 1_000)) * UNIT
 }
 
-/// The raw scores of row `i` of the scale preset: `k` distinct uids spread evenly over
+/// The raw scores of row `i` of the scale network: `k` distinct uids spread evenly over
 /// `0..n` starting at `i` (so a neuron votes for itself), with scores `1 + (i + m) mod 7`.
 pub fn scale_row(i: u32, n: u32, k: u32) -> Vec<(u32, u32)> {
 	let k = k.clamp(1, n.max(1));
@@ -157,32 +153,24 @@ pub fn scale_row(i: u32, n: u32, k: u32) -> Vec<(u32, u32)> {
 	row
 }
 
-/// The genesis of a network of `n` neurons with `k` entries a row, as a JSON patch: Alice
-/// validates and is the sudo key, the dev accounts are endowed, and neurons `0..n` are
-/// [`scale_account`]s with [`scale_stake`]s and [`scale_row`]s, each endowed with its stake,
-/// the deposit and 10 TAO. Written straight to bytes (no JSON tree), so that a million entries
-/// fit the runtime's heap.
-pub fn scale_genesis_patch(n: u32, k: u32) -> Vec<u8> {
-	#[derive(serde::Serialize)]
-	struct Balances {
-		balances: Vec<(AccountId, Balance)>,
-	}
-	#[derive(serde::Serialize)]
-	struct Patch {
-		balances: Balances,
-		aura: pallet_aura::GenesisConfig<crate::Runtime>,
-		grandpa: pallet_grandpa::GenesisConfig<crate::Runtime>,
-		sudo: SudoConfig,
-		bittensor: BittensorConfig,
-	}
+/// The genesis of the scale network: `n` neurons with `k` entries a row. Alice validates and
+/// is the sudo key, the dev accounts are endowed, and neurons `0..n` are [`scale_account`]s
+/// with [`scale_stake`]s and [`scale_row`]s, each endowed with its stake, the deposit and
+/// 10 TAO.
+///
+/// Not a `GenesisBuilder` preset: the node hands a genesis to the runtime as pretty-printed
+/// JSON in one buffer, which at 4,096 × 256 is about 60 MB, above the 32 MiB the runtime's
+/// allocator gives at once. The node builds this one natively (`--chain scale`).
+#[cfg(feature = "std")]
+pub fn scale_genesis_config(n: u32, k: u32) -> RuntimeGenesisConfig {
 	let (aura, grandpa) = authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice);
 	let neurons: Vec<(AccountId, Balance)> = (0..n).map(|i| (scale_account(i), scale_stake(i))).collect();
 	let deposit: Balance = <crate::Runtime as pallet_bittensor::Config>::RegistrationDeposit::get();
 	let mut balances: Vec<(AccountId, Balance)> =
 		dev_accounts().into_iter().map(|a| (a, ENDOWMENT)).collect();
 	balances.extend(neurons.iter().map(|(a, s)| (a.clone(), s + deposit + 10 * UNIT)));
-	let patch = Patch {
-		balances: Balances { balances },
+	RuntimeGenesisConfig {
+		balances: BalancesConfig { balances, ..Default::default() },
 		aura: pallet_aura::GenesisConfig { authorities: vec![aura] },
 		grandpa: pallet_grandpa::GenesisConfig { authorities: vec![(grandpa, 1)], ..Default::default() },
 		sudo: SudoConfig { key: Some(Sr25519Keyring::Alice.to_account_id()) },
@@ -193,8 +181,8 @@ pub fn scale_genesis_patch(n: u32, k: u32) -> Vec<u8> {
 			neurons,
 			weights: (0..n).map(|i| (i, scale_row(i, n, k))).collect(),
 		},
-	};
-	serde_json::to_vec(&patch).unwrap_or_default()
+		..Default::default()
+	}
 }
 
 /// The JSON patch of the preset `id`, if there is one.
@@ -203,11 +191,6 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
 		LOCAL_TESTNET_4_PRESET => local_4_config_genesis(),
-		SCALE_PRESET => {
-			let n = <crate::Runtime as pallet_bittensor::Config>::MaxNeurons::get();
-			let k = <crate::Runtime as pallet_bittensor::Config>::MaxWeightsPerRow::get();
-			return Some(scale_genesis_patch(n, k));
-		},
 		_ => return None,
 	};
 	serde_json::to_vec(&patch).ok()
@@ -219,6 +202,5 @@ pub fn preset_names() -> Vec<PresetId> {
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
 		PresetId::from(LOCAL_TESTNET_4_PRESET),
-		PresetId::from(SCALE_PRESET),
 	]
 }
