@@ -115,7 +115,10 @@ async fn every_bad_input_is_refused_with_its_error_and_changes_nothing() {
 	fails_in_block(&api, bittensor::set_weights(vec![(1, 0), (2, 0)]), &alice, "AllWeightsZero").await;
 	fails_in_block(&api, bittensor::set_weights(vec![(1, 1), (1, 2)]), &alice, "DuplicateUid").await;
 	fails_in_block(&api, bittensor::set_weights(vec![(0, 1), (99, 1)]), &alice, "UnknownUid").await;
-	let too_long: Vec<(u32, u32)> = (0..65).map(|j| (j, 1)).collect();
+	// One entry more than the runtime's MaxWeightsPerRow.
+	let params: serde_json::Value = api.bittensor_rpc("getParams", vec![], None).await.unwrap();
+	let max_row = params["maxWeightsPerRow"].as_u64().unwrap() as u32;
+	let too_long: Vec<(u32, u32)> = (0..=max_row).map(|j| (j, 1)).collect();
 	fails_in_block(&api, bittensor::set_weights(too_long), &alice, "TooManyWeights").await;
 	// (from {0: .5, 1: .3, 2: .2} to {3: 1} is 1.1 in L2; epsilon is 0.1)
 	fails_in_block(&api, bittensor::set_weights(vec![(3, 1)]), &alice, "WeightChangeTooLarge").await;
