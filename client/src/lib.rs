@@ -245,6 +245,37 @@ impl Client {
 		Err(Error::Pool("the transaction status subscription ended".into()))
 	}
 
+	/// Signs `payload` with `signer`, submits it and waits until it is in a best block, without
+	/// reading its events; returns that block. For a runtime upgrade: the block that sets the
+	/// code holds events of the old runtime, which the block's own (new) metadata cannot
+	/// decode; read them with [`Client::block_events`] only once the version says it stayed.
+	pub async fn submit_until_included<P: Payload>(
+		&self,
+		payload: &P,
+		signer: &subxt_signer::sr25519::Keypair,
+	) -> Result<Hash, Error> {
+		let params = self.signed_params(signer).await?;
+		let at = self.current_block().await?;
+		let mut progress = at
+			.transactions()
+			.sign_and_submit_then_watch(payload, signer, params)
+			.await
+			.map_err(Error::pool)?;
+		while let Some(status) = progress.next().await {
+			match status.map_err(Error::subxt)? {
+				TransactionStatus::InBestBlock(in_block) |
+				TransactionStatus::InFinalizedBlock(in_block) => return Ok(in_block.block_hash()),
+				TransactionStatus::Invalid { message } |
+				TransactionStatus::Dropped { message } |
+				TransactionStatus::Error { message } => return Err(Error::Pool(message)),
+				TransactionStatus::Validated |
+				TransactionStatus::Broadcasted |
+				TransactionStatus::NoLongerInBestBlock => {},
+			}
+		}
+		Err(Error::Pool("the transaction status subscription ended".into()))
+	}
+
 	/// Signs `payload` with `signer` and submits it without waiting. Returns its hash.
 	pub async fn submit_no_wait<P: Payload>(
 		&self,

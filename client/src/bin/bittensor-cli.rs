@@ -146,15 +146,16 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 				return Err(format!("sudo could not authorize the upgrade ({why})").into());
 			}
 			report("upgrade authorized", authorized);
-			let applied = client.submit(&tx::apply_authorized_upgrade(code), &signer()?).await?;
-			if !applied.has_event("System", "CodeUpdated") {
-				let why = why(applied.block_hash).await?;
-				return Err(format!("the chain refused the runtime ({why}); it runs {}", version(&running)).into());
-			}
-			let block = applied.block_hash;
+			// The block that sets the code holds the old runtime's events: tell success by the
+			// version the block leaves, and read the events only of a refusal (same runtime).
+			let block = client.submit_until_included(&tx::apply_authorized_upgrade(code), &signer()?).await?;
 			let new: serde_json::Value =
 				client.call("state_getRuntimeVersion", vec![serde_json::json!(block)]).await?;
-			report("runtime set", applied);
+			if new == running {
+				let why = why(block).await?;
+				return Err(format!("the chain refused the runtime ({why}); it runs {}", version(&running)).into());
+			}
+			println!("runtime set: in block {block:?}");
 			println!("{} -> {}, from the next block on", version(&running), version(&new));
 		},
 		Command::Neurons => {
