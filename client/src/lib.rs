@@ -216,6 +216,17 @@ impl Client {
 		payload: &P,
 		signer: &subxt_signer::sr25519::Keypair,
 	) -> Result<Included, Error> {
+		let in_block = self.watch_until_in_block(payload, signer).await?;
+		let events = in_block.wait_for_success().await.map_err(Error::dispatch)?;
+		Ok(Included { block_hash: in_block.block_hash(), extrinsic_hash: in_block.extrinsic_hash(), events })
+	}
+
+	/// Signs and submits `payload`, and follows it until it is in a best (or finalized) block.
+	async fn watch_until_in_block<P: Payload>(
+		&self,
+		payload: &P,
+		signer: &subxt_signer::sr25519::Keypair,
+	) -> Result<subxt::transactions::TransactionInBlock<ChainConfig, subxt::client::OnlineClientAtBlockImpl<ChainConfig>>, Error> {
 		let params = self.signed_params(signer).await?;
 		let at = self.current_block().await?;
 		let mut progress = at
@@ -226,14 +237,7 @@ impl Client {
 		while let Some(status) = progress.next().await {
 			match status.map_err(Error::subxt)? {
 				TransactionStatus::InBestBlock(in_block) |
-				TransactionStatus::InFinalizedBlock(in_block) => {
-					let events = in_block.wait_for_success().await.map_err(Error::dispatch)?;
-					return Ok(Included {
-						block_hash: in_block.block_hash(),
-						extrinsic_hash: in_block.extrinsic_hash(),
-						events,
-					})
-				},
+				TransactionStatus::InFinalizedBlock(in_block) => return Ok(in_block),
 				TransactionStatus::Invalid { message } |
 				TransactionStatus::Dropped { message } |
 				TransactionStatus::Error { message } => return Err(Error::Pool(message)),
@@ -254,26 +258,7 @@ impl Client {
 		payload: &P,
 		signer: &subxt_signer::sr25519::Keypair,
 	) -> Result<Hash, Error> {
-		let params = self.signed_params(signer).await?;
-		let at = self.current_block().await?;
-		let mut progress = at
-			.transactions()
-			.sign_and_submit_then_watch(payload, signer, params)
-			.await
-			.map_err(Error::pool)?;
-		while let Some(status) = progress.next().await {
-			match status.map_err(Error::subxt)? {
-				TransactionStatus::InBestBlock(in_block) |
-				TransactionStatus::InFinalizedBlock(in_block) => return Ok(in_block.block_hash()),
-				TransactionStatus::Invalid { message } |
-				TransactionStatus::Dropped { message } |
-				TransactionStatus::Error { message } => return Err(Error::Pool(message)),
-				TransactionStatus::Validated |
-				TransactionStatus::Broadcasted |
-				TransactionStatus::NoLongerInBestBlock => {},
-			}
-		}
-		Err(Error::Pool("the transaction status subscription ended".into()))
+		Ok(self.watch_until_in_block(payload, signer).await?.block_hash())
 	}
 
 	/// Signs `payload` with `signer` and submits it without waiting. Returns its hash.
