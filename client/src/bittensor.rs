@@ -285,68 +285,25 @@ impl Client {
 	}
 }
 
-/// Formats base units as TAO with 12 decimals, e.g. `1234.500000000000`.
+/// The decimals of the chain's token (the `tokenDecimals` property of its chain specs).
+pub const TOKEN_DECIMALS: u8 = 12;
+
+/// Base units as TAO with all 12 decimals, e.g. `1234.500000000000` (the RPC's format,
+/// [`crate::json::tokens`]).
 pub fn format_tao(amount: u128) -> String {
-	format!("{}.{:012}", amount / 1_000_000_000_000, amount % 1_000_000_000_000)
+	crate::json::tokens(amount, TOKEN_DECIMALS)
 }
 
-/// Parses a TAO amount (`"12"`, `"0.5"`, `"1234.000000000001"`) into base units.
+/// A TAO amount (`"12"`, `"0.5"`, `"1234.000000000001"`) in base units
+/// ([`crate::json::parse_tokens`]).
 pub fn parse_tao(s: &str) -> Result<u128, String> {
-	parse_decimal(s, 12, "TAO amount")
+	crate::json::parse_tokens(s, TOKEN_DECIMALS)
 }
 
-/// Parses a fraction as the RPC writes it (`"0.050000000"`, 9 decimals at most, up to `1`)
-/// into `Perbill` parts.
+/// A fraction as the RPC writes it (`"0.050000000"`, at most 9 decimals, at most `1`) in
+/// `Perbill` parts ([`crate::json::parse_fraction`]).
 pub fn parse_fraction(s: &str) -> Result<u32, String> {
-	let parts = parse_decimal(s, 9, "fraction")?;
-	u32::try_from(parts)
-		.ok()
-		.filter(|p| *p <= ONE_PARTS)
-		.ok_or_else(|| format!("`{s}` is more than one"))
-}
-
-/// A non-negative decimal with at most `decimals` decimals, scaled by `10^decimals`.
-fn parse_decimal(s: &str, decimals: usize, what: &str) -> Result<u128, String> {
-	let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-	if frac.len() > decimals || whole.is_empty() && frac.is_empty() {
-		return Err(format!("`{s}` is not a {what} with at most {decimals} decimals"));
-	}
-	let digits = |d: &str| d.chars().all(|c| c.is_ascii_digit());
-	if !digits(whole) || !digits(frac) {
-		return Err(format!("`{s}` is not a {what}"));
-	}
-	let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|e| format!("`{s}`: {e}"))? };
-	let frac: u128 = format!("{frac:0<decimals$}").parse().map_err(|e| format!("`{s}`: {e}"))?;
-	whole
-		.checked_mul(10u128.pow(decimals as u32))
-		.and_then(|w| w.checked_add(frac))
-		.ok_or_else(|| format!("`{s}` is too large"))
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	#[test]
-	fn tao_amounts_round_trip() {
-		assert_eq!(parse_tao("1").unwrap(), 1_000_000_000_000);
-		assert_eq!(parse_tao("0.5").unwrap(), 500_000_000_000);
-		assert_eq!(parse_tao("12.000000000001").unwrap(), 12_000_000_000_001);
-		assert_eq!(format_tao(12_000_000_000_001), "12.000000000001");
-		assert!(parse_tao("1.0000000000001").is_err());
-		assert!(parse_tao("-1").is_err());
-		assert!(parse_tao("").is_err());
-	}
-
-	#[test]
-	fn fractions_parse_to_perbill_parts() {
-		assert_eq!(parse_fraction("0.050000000").unwrap(), 50_000_000);
-		assert_eq!(parse_fraction("1.000000000").unwrap(), ONE_PARTS);
-		assert_eq!(parse_fraction("0.000000001").unwrap(), 1);
-		assert!(parse_fraction("1.000000001").is_err());
-		assert!(parse_fraction("0.0000000001").is_err());
-		assert!(parse_fraction("x").is_err());
-	}
+	crate::json::parse_fraction(s).map(|p| p.deconstruct())
 }
 
 /// A neuron as the runtime API `BittensorApi` returns it, decoded through the metadata.
@@ -384,18 +341,5 @@ impl Client {
 		let at = self.at(at).await?;
 		let payload = dynamic::runtime_api_call::<A, R>("BittensorApi", method, args);
 		at.runtime_apis().call(payload).await.map_err(Error::subxt)
-	}
-
-	/// Calls the JSON-RPC method `bittensor_<method>` with `params`, then `at` if given.
-	pub async fn bittensor_rpc<T: serde::de::DeserializeOwned>(
-		&self,
-		method: &str,
-		mut params: Vec<serde_json::Value>,
-		at: Option<Hash>,
-	) -> Result<T, Error> {
-		if let Some(at) = at {
-			params.push(serde_json::json!(at));
-		}
-		self.call(&format!("bittensor_{method}"), params).await
 	}
 }

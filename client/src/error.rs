@@ -86,3 +86,24 @@ impl Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// An error of the typed `bittensor_*` client: an error answer keeps its code.
+impl From<jsonrpsee::core::client::Error> for Error {
+	fn from(e: jsonrpsee::core::client::Error) -> Self {
+		match e {
+			jsonrpsee::core::client::Error::Call(call) => Self::RpcCall {
+				code: call.code(),
+				message: call.message().to_owned(),
+				data: call.data().map(|d| d.get().to_owned()),
+			},
+			other => Self::rpc(other),
+		}
+	}
+}
+
+/// A `bittensor_*` answer that does not parse as its type.
+impl From<serde_json::Error> for Error {
+	fn from(e: serde_json::Error) -> Self {
+		Self::decode(e)
+	}
+}

@@ -1,18 +1,21 @@
 //! Client side of the BitTensor chain.
 //!
 //! Connect to a node, sign with the well-known dev keys, submit an extrinsic and wait until it
-//! is in a block (with its events, or the reason it failed), and make typed JSON-RPC calls.
-//! Built on [`subxt`], with dynamic (metadata-driven) calls, so it follows the runtime's
-//! metadata without generated code.
+//! is in a block (with its events, or the reason it failed), and call the node's `bittensor_*`
+//! methods through their typed client ([`BittensorApiClient`], generated from the same trait
+//! the node serves; the wire types are [`json`]). Built on [`subxt`], with dynamic
+//! (metadata-driven) calls, so it follows the runtime's metadata without generated code.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), bittensor_client::Error> {
-//! use bittensor_client::{dev, Client};
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use bittensor_client::{dev, BittensorApiClient, Client};
 //! let client = Client::connect("ws://127.0.0.1:9944").await?;
 //! let bob = dev::account_id("bob")?;
 //! let tx = bittensor_client::tx::transfer_keep_alive(&bob, 1_000_000_000_000);
 //! let included = client.submit(&tx, &dev::signer("alice")?).await?;
 //! println!("in block {:?}", included.block_hash);
+//! let ranks = client.bittensor().get_ranks(None).await?.into_value()?;
+//! println!("{} ranks, the first {:?}", ranks.len(), ranks.first());
 //! # Ok(()) }
 //! ```
 
@@ -27,6 +30,10 @@ pub mod tx;
 use std::time::Duration;
 
 pub use error::Error;
+pub use pallet_bittensor_rpc::{
+	error_code, json, params::Who, BittensorApiClient, Blocks, Update, Uids, Wire,
+};
+pub use jsonrpsee;
 pub use subxt;
 pub use subxt_signer;
 
@@ -84,11 +91,13 @@ impl BlockEvents {
 	}
 }
 
-/// A connection to one node: the subxt client and the raw JSON-RPC client beside it.
+/// A connection to one node: the subxt client, the raw JSON-RPC client beside it, and the
+/// typed `bittensor_*` client.
 #[derive(Clone)]
 pub struct Client {
 	api: OnlineClient<ChainConfig>,
 	rpc: subxt::rpcs::RpcClient,
+	bittensor: std::sync::Arc<jsonrpsee::ws_client::WsClient>,
 	url: String,
 }
 
@@ -154,6 +163,18 @@ async fn ws_client(url: &str) -> Result<subxt::rpcs::RpcClient, String> {
 	Ok(subxt::rpcs::RpcClient::new(client))
 }
 
+/// The typed `bittensor_*` client: a WebSocket connection of the jsonrpsee version the node
+/// serves (the node's RPC crate generates the client of that version), with the same answer
+/// size as [`ws_client`].
+pub async fn bittensor_client(url: &str) -> Result<jsonrpsee::ws_client::WsClient, Error> {
+	jsonrpsee::ws_client::WsClientBuilder::default()
+		.max_response_size(MAX_RESPONSE_BYTES)
+		.max_buffer_capacity_per_subscription(1024)
+		.build(url)
+		.await
+		.map_err(|e| Error::Rpc(format!("cannot connect to {url}: {e}")))
+}
+
 impl Client {
 	/// Connects to a node's WebSocket RPC endpoint (`ws://` is accepted, for local nodes).
 	pub async fn connect(url: &str) -> Result<Self, Error> {
@@ -162,7 +183,14 @@ impl Client {
 		let api = OnlineClient::from_rpc_client_with_config(config, rpc.clone())
 			.await
 			.map_err(Error::subxt)?;
-		Ok(Self { api, rpc, url: url.to_string() })
+		let bittensor = std::sync::Arc::new(bittensor_client(url).await?);
+		Ok(Self { api, rpc, bittensor, url: url.to_string() })
+	}
+
+	/// The typed `bittensor_*` methods (bring [`BittensorApiClient`] into scope):
+	/// `client.bittensor().get_neurons_lite(None).await?.into_value()?`.
+	pub fn bittensor(&self) -> &jsonrpsee::ws_client::WsClient {
+		&self.bittensor
 	}
 
 	/// Connects, retrying until the node answers or `timeout` passes.

@@ -48,6 +48,25 @@ pub struct Cli {
 	/// interval). In every mode `engine_createBlock` and `engine_finalizeBlock` are served.
 	#[arg(long, value_name = "instant|manual|MILLISECONDS")]
 	pub sealing: Option<Sealing>,
+
+	/// The most `bittensor_*` answers (metagraph, lite metagraph, rows, ranks by block) the
+	/// node keeps to serve again.
+	#[arg(long, value_name = "COUNT", default_value_t = 64)]
+	pub bittensor_rpc_cache_entries: usize,
+
+	/// The most megabytes (MiB) of JSON those kept answers may take.
+	#[arg(long, value_name = "MIB", default_value_t = 256)]
+	pub bittensor_rpc_cache_mib: usize,
+}
+
+impl Cli {
+	/// The bounds of the `bittensor_*` answer cache.
+	pub fn cache_limits(&self) -> pallet_bittensor_rpc::CacheLimits {
+		pallet_bittensor_rpc::CacheLimits {
+			entries: self.bittensor_rpc_cache_entries,
+			bytes: self.bittensor_rpc_cache_mib.saturating_mul(1 << 20),
+		}
+	}
 }
 
 /// The subcommands of the node.

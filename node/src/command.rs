@@ -140,7 +140,7 @@ pub fn run() -> sc_cli::Result<()> {
 				),
 				Err(e) => log::warn!("🧬 Built-in runtime: {e}"),
 			}
-			let sealing = cli.sealing;
+			let (sealing, cache_limits) = (cli.sealing, cli.cache_limits());
 			runner.run_node_until_exit(|config| async move {
 				if sealing.is_some() && !config.chain_spec.chain_type().eq(&sc_service::ChainType::Development) {
 					return Err(sc_cli::Error::Input(
@@ -150,10 +150,10 @@ pub fn run() -> sc_cli::Result<()> {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>,
-					>(config, sealing)
+					>(config, sealing, cache_limits)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p =>
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config, sealing)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, sealing, cache_limits)
 							.map_err(sc_cli::Error::Service),
 				}
 			})

@@ -22,6 +22,10 @@ pub struct FullDeps<C, P> {
 	/// With `--sealing`: the channel that `engine_createBlock` and `engine_finalizeBlock`
 	/// send their commands into.
 	pub manual_seal: Option<futures::channel::mpsc::Sender<EngineCommand<Hash>>>,
+	/// Runs the tasks behind the `bittensor_subscribe*` feeds.
+	pub subscription_executor: Arc<dyn sp_core::traits::SpawnNamed>,
+	/// How much the `bittensor_*` answer cache may hold.
+	pub cache_limits: pallet_bittensor_rpc::CacheLimits,
 }
 
 /// All the node's RPC extensions: `system_*` (nonce, dry run), `payment_*`, `bittensor_*` and,
@@ -32,6 +36,7 @@ pub fn create_full<C, P>(
 where
 	C: ProvideRuntimeApi<Block>,
 	C: HeaderBackend<Block> + HeaderMetadata<Block, Error = BlockChainError> + 'static,
+	C: sc_client_api::BlockchainEvents<Block>,
 	C: Send + Sync + 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
@@ -44,12 +49,13 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, manual_seal } = deps;
+	let FullDeps { client, pool, manual_seal, subscription_executor, cache_limits } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	let decimals = u8::try_from(TOKEN_DECIMALS)?;
-	module.merge(Bittensor::<_, Block, AccountId>::new(client, decimals).into_rpc())?;
+	let bittensor = Bittensor::<_, Block, AccountId>::new(client, decimals, cache_limits, subscription_executor);
+	module.merge(bittensor.into_rpc())?;
 	if let Some(sink) = manual_seal {
 		module.merge(ManualSeal::new(sink).into_rpc())?;
 	}

@@ -149,6 +149,7 @@ pub fn new_partial(
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	config: Configuration,
 	sealing: Option<Sealing>,
+	cache_limits: pallet_bittensor_rpc::CacheLimits,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -252,11 +253,13 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		let seal_sink = seal_sink.clone();
-		Box::new(move |_| {
+		Box::new(move |subscription_executor| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
 				manual_seal: seal_sink.clone(),
+				subscription_executor,
+				cache_limits,
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

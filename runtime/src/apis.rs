@@ -281,6 +281,14 @@ impl_runtime_apis! {
 		fn params() -> pallet_bittensor_runtime_api::ChainParams {
 			Bittensor::api_params()
 		}
+
+		fn neurons_lite() -> Vec<pallet_bittensor_runtime_api::NeuronLite<AccountId>> {
+			Bittensor::api_neurons_lite()
+		}
+
+		fn rows(uids: Option<Vec<u32>>) -> Vec<(u32, Option<Vec<(u32, sp_runtime::Perbill)>>)> {
+			Bittensor::api_rows(uids)
+		}
 	}
 
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {

@@ -68,12 +68,13 @@ impl_opaque_keys! {
 /// - 102: `Bittensor` storage version 2: the stake vector in one value, minted stake pending on
 ///   the pallet account (`settle_stake`), a block step with O(1) writes; `set_weights` charged
 ///   for the stored row; `MaxNeurons` 4,096 and `MaxWeightsPerRow` 256.
+/// - 103: `BittensorApi` version 2: `neurons_lite` (the metagraph without rows) and `rows`.
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("bittensor"),
 	impl_name: alloc::borrow::Cow::Borrowed("bittensor-node"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

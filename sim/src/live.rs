@@ -2,17 +2,15 @@
 //!
 //! Peer `k` is the account `//SimPeer<k>` of the dev phrase. Alice funds each with
 //! `fund` tokens, each registers and stakes `stake` tokens. Then, every block, each peer reads
-//! the chain's weights and stakes over RPC (`bittensor_getNeurons`, `bittensor_getParams` for
-//! epsilon), takes its gradient step on the model's payoff (stakes rescaled to a mean of one
+//! the chain's weights and stakes over RPC, with the typed client (`bittensor_getNeuronsLite`
+//! for stakes, `bittensor_getRows` for the peers' rows, `bittensor_getParams` for epsilon), takes its gradient step on the model's payoff (stakes rescaled to a mean of one
 //! token, the model's unit), clips it to the chain's epsilon with the pallet's arithmetic, and
 //! submits `set_weights`. At the end, the chain's own ranks (`bittensor_getRanks`) are
 //! correlated with `R_ideal`.
 
 use std::time::{Duration, Instant};
 
-use bittensor_client::{bittensor, dev, tx, Client, Error};
-use serde_json::Value;
-use sp_arithmetic::Perbill;
+use bittensor_client::{bittensor, dev, json, tx, BittensorApiClient, Client, Error, Uids};
 
 use crate::model::{pearson, spearman, Network, Params, UNIT};
 
@@ -35,39 +33,38 @@ pub struct LiveReport {
 	pub ideal: Vec<f64>,
 }
 
-fn tao(v: &Value) -> Result<f64, Error> {
-	let s = v.as_str().ok_or_else(|| Error::Decode(format!("not a decimal string: {v}")))?;
+/// Tokens as the RPC writes them, in base units (as f64).
+fn tao(s: &str) -> Result<f64, Error> {
 	Ok(bittensor::parse_tao(s).map_err(Error::Decode)? as f64)
 }
 
-/// A fraction the RPC wrote (`"0.050000000"`), as `Perbill` parts.
-fn fraction(v: &Value) -> Result<u32, Error> {
-	let s = v.as_str().ok_or_else(|| Error::Decode(format!("not a decimal string: {v}")))?;
-	bittensor::parse_fraction(s).map_err(Error::Decode)
-}
-
-/// The peers' stakes (tokens) and rows (parts, indexed by peer) from one
-/// `bittensor_getNeurons` at the best block; entries for non-peers are left out. A peer that is
-/// not a neuron any more is an error.
+/// The peers' stakes (base units) and rows (parts, indexed by peer) at the best block; entries
+/// for non-peers are left out. A peer that is not a neuron any more is an error.
 async fn read_peers(api: &Client, uids: &[u32]) -> Result<(Vec<f64>, Vec<Vec<u32>>), Error> {
-	let peer = |uid: Option<u64>| uid.and_then(|u| uids.iter().position(|x| u64::from(*x) == u));
-	let chain: Value = api.bittensor_rpc("getNeurons", vec![], None).await?;
-	let (mut stakes, mut rows) = (vec![0f64; uids.len()], vec![vec![0u32; uids.len()]; uids.len()]);
+	let peer = |uid: u32| uids.iter().position(|x| *x == uid);
+	let at = Some(api.best_hash().await?);
+	let lite = api.bittensor().get_neurons_lite(at).await?.into_value()?;
+	let mut stakes = vec![0f64; uids.len()];
 	let mut found = vec![false; uids.len()];
-	for neuron in chain.as_array().into_iter().flatten() {
-		let Some(k) = peer(neuron["uid"].as_u64()) else { continue };
+	for neuron in &lite {
+		let Some(k) = peer(neuron.uid) else { continue };
 		found[k] = true;
-		stakes[k] = tao(&neuron["stake"])?;
-		for entry in neuron["weights"].as_array().into_iter().flatten() {
-			if let Some(j) = peer(entry[0].as_u64()) {
-				rows[k][j] = fraction(&entry[1])?;
+		stakes[k] = tao(&neuron.stake)?;
+	}
+	if let Some(k) = found.iter().position(|f| !f) {
+		return Err(Error::Missing(format!("peer {k} (uid {}) among the neurons", uids[k])));
+	}
+	// Rows come in the order asked: peer k's is the k-th.
+	let rows = api.bittensor().get_rows(Some(Uids(uids.to_vec())), at).await?.into_value()?;
+	let mut dense = vec![vec![0u32; uids.len()]; uids.len()];
+	for (k, row) in rows.iter().enumerate() {
+		for (j, w) in json::parse_row(&row.weights).map_err(Error::Decode)? {
+			if let Some(j) = peer(j) {
+				dense[k][j] = w.deconstruct();
 			}
 		}
 	}
-	match found.iter().position(|f| !f) {
-		Some(k) => Err(Error::Missing(format!("peer {k} (uid {}) among the neurons", uids[k]))),
-		None => Ok((stakes, rows)),
-	}
+	Ok((stakes, dense))
 }
 
 async fn wait_for_block_after(api: &Client, number: u64) -> Result<u64, Error> {
@@ -117,8 +114,8 @@ pub async fn run(url: &str, params: Params, blocks: usize, fund: u128, stake: u1
 	for block in 0..blocks {
 		// Read the chain at the best block: stakes and rows of the peers, and epsilon.
 		let (stakes, rows) = read_peers(&api, &uids).await?;
-		let chain_params: Value = api.bittensor_rpc("getParams", vec![], None).await?;
-		net.params.epsilon = Perbill::from_parts(fraction(&chain_params["maxWeightChange"])?);
+		let chain_params = api.bittensor().get_params(None).await?;
+		net.params.epsilon = json::parse_fraction(&chain_params.max_weight_change).map_err(Error::Decode)?;
 		net.rows = rows;
 		let mean = stakes.iter().sum::<f64>() / n as f64;
 		net.stakes = stakes.iter().map(|s| (s / mean * UNIT) as u128).collect();
@@ -146,11 +143,11 @@ pub async fn run(url: &str, params: Params, blocks: usize, fund: u128, stake: u1
 	}
 	// Let the last updates land, then read the chain's own ranks.
 	wait_for_block_after(&api, number).await?;
-	let ranks: Value = api.bittensor_rpc("getRanks", vec![], None).await?;
+	let ranks = api.bittensor().get_ranks(None).await?.into_value()?;
 	let mut chain_ranks = vec![0f64; n];
-	for r in ranks.as_array().cloned().unwrap_or_default() {
-		if let Some(k) = r["uid"].as_u64().and_then(|u| uids.iter().position(|x| u64::from(*x) == u)) {
-			chain_ranks[k] = tao(&r["rank"])? / UNIT;
+	for r in ranks {
+		if let Some(k) = uids.iter().position(|x| *x == r.uid) {
+			chain_ranks[k] = tao(&r.rank)? / UNIT;
 		}
 	}
 	let (_, rows) = read_peers(&api, &uids).await?;

@@ -17,6 +17,16 @@ pub use bittensor_client::{self as client, Client};
 
 pub mod reference;
 
+use client::{json, BittensorApiClient};
+
+/// The pallet's state at `at` as the typed RPC reads it: every neuron (with its row) and the
+/// parameters and counters.
+pub async fn pallet_state(api: &Client, at: client::Hash) -> (Vec<json::Neuron>, json::Params) {
+	let neurons = api.bittensor().get_neurons(Some(at)).await.unwrap().into_value().unwrap();
+	let params = api.bittensor().get_params(Some(at)).await.unwrap();
+	(neurons, params)
+}
+
 /// One base unit of the native token times 10^12: one TAO.
 pub const UNIT: u128 = 1_000_000_000_000;
 

@@ -1,8 +1,7 @@
 //! The f64 reference of the block step (SPEC §3–4): eq. 5 and 6 recomputed from what the RPC
 //! reads at a block and at its parent.
 
-use crate::client::{bittensor::parse_tao, Client, Hash};
-use serde_json::{json, Value};
+use crate::client::{bittensor::parse_tao, json, BittensorApiClient, Client, Hash};
 
 /// What the RPC says about the neurons at a block: stakes (base units) and dense rows, by uid.
 pub struct Snapshot {
@@ -12,24 +11,23 @@ pub struct Snapshot {
 	pub rows: Vec<Vec<f64>>,
 }
 
-/// A 9-decimal fraction string of the RPC, as f64.
-pub fn fraction(s: &Value) -> f64 {
-	s.as_str().unwrap().parse().unwrap()
+/// A 9-decimal fraction string of the RPC, as f64 (parsed exactly, then divided).
+pub fn fraction(s: &str) -> f64 {
+	f64::from(json::parse_fraction(s).unwrap().deconstruct()) / 1e9
 }
 
 /// `bittensor_getNeurons` at `at`, which must hold the neurons `0..n`.
 pub async fn snapshot(api: &Client, at: Hash, n: usize) -> Snapshot {
-	let neurons: Value = api.bittensor_rpc("getNeurons", vec![], Some(at)).await.unwrap();
-	let neurons = neurons.as_array().unwrap();
+	let neurons = api.bittensor().get_neurons(Some(at)).await.unwrap().into_value().unwrap();
 	assert_eq!(neurons.len(), n);
 	let mut stakes = Vec::new();
 	let mut rows = Vec::new();
 	for (i, neuron) in neurons.iter().enumerate() {
-		assert_eq!(neuron["uid"], json!(i));
-		stakes.push(parse_tao(neuron["stake"].as_str().unwrap()).unwrap());
+		assert_eq!(neuron.uid as usize, i);
+		stakes.push(parse_tao(&neuron.stake).unwrap());
 		let mut row = vec![0.0; n];
-		for entry in neuron["weights"].as_array().unwrap() {
-			row[entry[0].as_u64().unwrap() as usize] = fraction(&entry[1]);
+		for (j, w) in &neuron.weights {
+			row[*j as usize] = fraction(w);
 		}
 		rows.push(row);
 	}
@@ -49,9 +47,9 @@ pub async fn assert_block_step(api: &Client, parent: Hash, hash: Hash, n: usize,
 			ranks[j] += before.stakes[i] as f64 * after.rows[i][j] / n as f64;
 		}
 	}
-	let chain_ranks: Value = api.bittensor_rpc("getRanks", vec![], Some(hash)).await.unwrap();
-	for (j, r) in chain_ranks.as_array().unwrap().iter().enumerate() {
-		let r = parse_tao(r["rank"].as_str().unwrap()).unwrap() as f64;
+	let chain_ranks = api.bittensor().get_ranks(Some(hash)).await.unwrap().into_value().unwrap();
+	for (j, r) in chain_ranks.iter().enumerate() {
+		let r = parse_tao(&r.rank).unwrap() as f64;
 		// Rows are read back as 9-decimal fractions: exact Perbill, so only f64 and the
 		// chain's one floor per term separate the two.
 		assert!((r - ranks[j]).abs() <= n as f64 + 1e-12 * ranks[j], "{what}: R_{j} {r} vs {}", ranks[j]);

@@ -8,14 +8,13 @@ use bittensor_e2e::{
 		bittensor, dev, subxt::transactions::Payload, subxt_signer::sr25519::Keypair, tx, AccountId,
 		Client, Error, Hash,
 	},
-	manual_dev_chain, pool_len, seal, submit_and_seal, submit_in_block, wait_for_pool, UNIT,
+	manual_dev_chain, pallet_state, pool_len, seal, submit_and_seal, submit_in_block, wait_for_pool, UNIT,
 };
-use serde_json::Value;
+use bittensor_e2e::client::{json, BittensorApiClient};
 
 /// The pallet's state, total issuance and the free balances of `who` at `at`.
-async fn state(api: &Client, who: &[AccountId], at: Hash) -> (Value, Value, u128, Vec<u128>) {
-	let neurons = api.bittensor_rpc("getNeurons", vec![], Some(at)).await.unwrap();
-	let params = api.bittensor_rpc("getParams", vec![], Some(at)).await.unwrap();
+async fn state(api: &Client, who: &[AccountId], at: Hash) -> (Vec<json::Neuron>, json::Params, u128, Vec<u128>) {
+	let (neurons, params) = pallet_state(api, at).await;
 	let issuance = api.total_issuance(Some(at)).await.unwrap();
 	let mut free = Vec::new();
 	for w in who {
@@ -95,8 +94,8 @@ async fn every_bad_input_is_refused_with_its_error_and_changes_nothing() {
 	let (_node, api, _) = manual_dev_chain(dir.path()).await;
 	// tau = 0: blocks no longer move stakes, so any change would be the bad input's.
 	submit_and_seal(&api, &bittensor::sudo_set_params(None, Some(0), None), "alice").await;
-	let params: Value = api.bittensor_rpc("getParams", vec![], None).await.unwrap();
-	assert_eq!(params["inflationPerBlock"], "0.000000000000");
+	let params = api.bittensor().get_params(None).await.unwrap();
+	assert_eq!(params.inflation_per_block, "0.000000000000");
 
 	let alice = dev::signer("alice").unwrap();
 	let bob = dev::signer("bob").unwrap();
@@ -116,8 +115,7 @@ async fn every_bad_input_is_refused_with_its_error_and_changes_nothing() {
 	fails_in_block(&api, bittensor::set_weights(vec![(1, 1), (1, 2)]), &alice, "DuplicateUid").await;
 	fails_in_block(&api, bittensor::set_weights(vec![(0, 1), (99, 1)]), &alice, "UnknownUid").await;
 	// One entry more than the runtime's MaxWeightsPerRow.
-	let params: serde_json::Value = api.bittensor_rpc("getParams", vec![], None).await.unwrap();
-	let max_row = params["maxWeightsPerRow"].as_u64().unwrap() as u32;
+	let max_row = api.bittensor().get_params(None).await.unwrap().max_weights_per_row;
 	let too_long: Vec<(u32, u32)> = (0..=max_row).map(|j| (j, 1)).collect();
 	fails_in_block(&api, bittensor::set_weights(too_long), &alice, "TooManyWeights").await;
 	// (from {0: .5, 1: .3, 2: .2} to {3: 1} is 1.1 in L2; epsilon is 0.1)

@@ -12,9 +12,9 @@ use std::{
 
 use bittensor_e2e::{
 	client::{bittensor, dev, Client, Hash},
-	wait_until, Node,
+	pallet_state, wait_until, Node,
 };
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Alice's row alternates between two rows 0.07 apart in L2 (epsilon is 0.1), every 300 ms.
 fn stream(api: Client, stop: Arc<AtomicBool>, sent: Arc<AtomicUsize>) -> tokio::task::JoinHandle<()> {
@@ -40,12 +40,6 @@ async fn hash_of(api: &Client, number: u64) -> Option<Hash> {
 	api.call("chain_getBlockHash", vec![json!(number)]).await.unwrap()
 }
 
-/// The pallet's whole state at `at`, as the RPC reads it.
-async fn pallet_state(api: &Client, at: Hash) -> (Value, Value) {
-	let neurons = api.bittensor_rpc("getNeurons", vec![], Some(at)).await.unwrap();
-	let params = api.bittensor_rpc("getParams", vec![], Some(at)).await.unwrap();
-	(neurons, params)
-}
 
 /// How many `WeightsSet` events blocks `from..=to` hold.
 async fn weights_set_between(api: &Client, from: u64, to: u64) -> usize {

@@ -12,7 +12,7 @@ use std::{
 };
 
 use bittensor_e2e::{
-	client::{bittensor, dev, tx, Client, Error},
+	client::{bittensor, dev, tx, BittensorApiClient, Client, Error},
 	manual_dev_chain, seal, submit_and_seal, wait_for_pool, UNIT,
 };
 use bittensor_e2e::client::subxt_signer::sr25519::Keypair;
@@ -93,8 +93,8 @@ async fn sixty_four_neurons_set_weights_every_block_for_fifty_blocks() {
 	let (ok, refused, _) = one_block(&api, &signers, |_| bittensor::register(), ("Bittensor", "Registered")).await;
 	assert_eq!((ok, refused), (NEURONS, 0));
 	submit_and_seal(&api, &bittensor::sudo_set_params(Some(1_000_000_000), None, None), "alice").await;
-	let params: serde_json::Value = api.bittensor_rpc("getParams", vec![], None).await.unwrap();
-	assert_eq!(params["maxWeightChange"], "1.000000000");
+	let params = api.bittensor().get_params(None).await.unwrap();
+	assert_eq!(params.max_weight_change, "1.000000000");
 	let mut uids = Vec::new();
 	for s in &signers {
 		uids.push(api.uid_of(&s.public_key().into(), None).await.unwrap().expect("registered"));
@@ -110,7 +110,7 @@ async fn sixty_four_neurons_set_weights_every_block_for_fifty_blocks() {
 			let mut worst = Duration::ZERO;
 			while !stop.load(Ordering::SeqCst) {
 				let t = Instant::now();
-				let ok = tokio::time::timeout(Duration::from_secs(5), api.bittensor_rpc::<serde_json::Value>("getParams", vec![], None)).await;
+				let ok = tokio::time::timeout(Duration::from_secs(5), api.bittensor().get_params(None)).await;
 				worst = worst.max(t.elapsed());
 				calls.fetch_add(1, Ordering::SeqCst);
 				if !matches!(ok, Ok(Ok(_))) {

@@ -3,12 +3,11 @@
 //! eq. 5 and 6 (SPEC §3–4) in f64 from what the RPC reads at the parent and at the block.
 
 use bittensor_e2e::{
-	client::{bittensor::parse_tao, bittensor, dev},
+	client::{bittensor::parse_tao, bittensor, dev, BittensorApiClient},
 	manual_dev_chain,
 	reference::{assert_block_step, fraction, snapshot},
 	seal, submit_and_seal, wait_for_pool, UNIT,
 };
-use serde_json::{json, Value};
 
 /// A small deterministic generator (xorshift64*), so that a failure can be replayed.
 struct Rng(u64);
@@ -52,10 +51,10 @@ async fn thirty_blocks_of_weight_updates_follow_eq_5_and_6() {
 	let names = ["alice", "bob", "charlie", "dave", "eve", "ferdie"];
 	let n = names.len();
 	let mut parent = api.best_hash().await.unwrap();
-	let params: Value = api.bittensor_rpc("getParams", vec![], Some(parent)).await.unwrap();
-	assert_eq!(params["neuronCount"], json!(n));
-	let epsilon = fraction(&params["maxWeightChange"]);
-	let tau = parse_tao(params["inflationPerBlock"].as_str().unwrap()).unwrap() as f64;
+	let params = api.bittensor().get_params(Some(parent)).await.unwrap();
+	assert_eq!(params.neuron_count as usize, n);
+	let epsilon = fraction(&params.max_weight_change);
+	let tau = parse_tao(&params.inflation_per_block).unwrap() as f64;
 	let mut rng = Rng(0x5eed_b17e_2024);
 
 	for block in 0..30 {

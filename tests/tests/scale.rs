@@ -8,6 +8,7 @@
 
 use std::time::{Duration, Instant};
 
+use bittensor_e2e::client::BittensorApiClient;
 use bittensor_e2e::{
 	client::{Client, Hash},
 	reference::assert_block_step,
@@ -146,11 +147,11 @@ async fn the_scale_preset_ranks_and_pays_4096_neurons_with_full_rows_every_block
 	println!("scale: genesis of {N} neurons built and the node serving in {:.1} s", started.elapsed().as_secs_f64());
 
 	// Given the genesis: 4,096 neurons, 256 entries a row, the runtime's limits,
-	let params: Value = api.bittensor_rpc("getParams", vec![], None).await.unwrap();
-	assert_eq!(params["neuronCount"], json!(N));
-	assert_eq!((params["maxNeurons"].clone(), params["maxWeightsPerRow"].clone()), (json!(N), json!(ROW)));
-	assert_eq!(params["totalWeightEntries"], json!(N as u64 * ROW));
-	let tau = bittensor_e2e::client::bittensor::parse_tao(params["inflationPerBlock"].as_str().unwrap()).unwrap();
+	let params = api.bittensor().get_params(None).await.unwrap();
+	assert_eq!(u64::from(params.neuron_count), N as u64);
+	assert_eq!((u64::from(params.max_neurons), u64::from(params.max_weights_per_row)), (N as u64, ROW));
+	assert_eq!(params.total_weight_entries, N as u64 * ROW);
+	let tau = bittensor_e2e::client::bittensor::parse_tao(&params.inflation_per_block).unwrap();
 	assert_eq!(tau, UNIT);
 
 	// when three blocks are sealed,

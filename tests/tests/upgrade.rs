@@ -14,7 +14,7 @@
 use std::{path::Path, process::Command};
 
 use bittensor_e2e::{
-	client::{bittensor, dev, tx, Client, Error, Hash},
+	client::{bittensor, dev, json, tx, BittensorApiClient, Client, Error, Hash},
 	node_binary,
 	reference::{assert_block_step, fraction, snapshot},
 	seal, submit_and_seal, submit_in_block, wait_for_pool, Node, UNIT,
@@ -60,10 +60,9 @@ async fn runtime_version(api: &Client, at: Hash) -> Value {
 /// Everything the upgrade must carry over, read through the `bittensor_*` RPC at `at`: every
 /// neuron (uid, account, stake, deposit, rank, row), the ranking, the parameters, and the total
 /// issuance.
-async fn pallet_state(api: &Client, at: Hash) -> (Value, Value, Value, u128) {
-	let neurons = api.bittensor_rpc("getNeurons", vec![], Some(at)).await.unwrap();
-	let ranks = api.bittensor_rpc("getRanks", vec![], Some(at)).await.unwrap();
-	let params = api.bittensor_rpc("getParams", vec![], Some(at)).await.unwrap();
+async fn pallet_state(api: &Client, at: Hash) -> (Vec<json::Neuron>, Vec<json::Rank>, json::Params, u128) {
+	let (neurons, params) = bittensor_e2e::pallet_state(api, at).await;
+	let ranks = api.bittensor().get_ranks(Some(at)).await.unwrap().into_value().unwrap();
 	(neurons, ranks, params, api.total_issuance(Some(at)).await.unwrap())
 }
 
@@ -153,7 +152,7 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 		let at = api.best_hash().await.unwrap();
 		let code = unhex(&storage(&api, CODE, at).await.unwrap());
 		let metadata: String = api.call("state_getMetadata", vec![json!(at)]).await.unwrap();
-		let params: Value = api.bittensor_rpc("getParams", vec![], Some(at)).await.unwrap();
+		let params = api.bittensor().get_params(Some(at)).await.unwrap();
 		let pallet = api.free_balance(&bittensor::pallet_account(), Some(at)).await.unwrap();
 		(code, runtime_version(&api, at).await, metadata, storage_versions(&api, at).await, params, pallet)
 	};
@@ -185,13 +184,13 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 		seal(&api).await;
 	}
 	let n = 6;
-	let minted_before: Value = api.bittensor_rpc("getParams", vec![], None).await.unwrap();
-	assert!(bittensor::parse_tao(minted_before["totalMinted"].as_str().unwrap()).unwrap() > 0);
+	let minted_before = api.bittensor().get_params(None).await.unwrap().total_minted;
+	assert!(bittensor::parse_tao(&minted_before).unwrap() > 0);
 	// then tau set to 0, so that the blocks around the upgrade leave the stakes where they are.
 	submit_and_seal(&api, &bittensor::sudo_set_params(None, Some(0), None), "alice").await;
 	let quiet = seal(&api).await;
 	let (neurons, ranks, params, issuance) = pallet_state(&api, quiet).await;
-	assert_eq!(neurons.as_array().unwrap().len(), n);
+	assert_eq!(neurons.len(), n);
 
 	// Wrong upgrades change nothing but the fees they pay: a signed set_code that is not
 	// sudo's, and garbage bytes that sudo authorized.
@@ -235,16 +234,18 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 	let after = pallet_state(&api, upgraded).await;
 	assert_eq!(after.0, before.0, "the neurons carried over");
 	assert_eq!(after.1, before.1, "the ranking carried over");
-	let (mut params_after, mut params_before) = (after.2.clone(), before.2.clone());
-	for constant in ["maxNeurons", "maxWeightsPerRow", "registrationDeposit"] {
-		assert_eq!(params_after[constant], fresh_params[constant], "{constant} is the built runtime's");
-		if params_before[constant] != params_after[constant] {
-			println!("upgrade: {constant} {} -> {}", params_before[constant], params_after[constant]);
-		}
-		params_after.as_object_mut().unwrap().remove(constant);
-		params_before.as_object_mut().unwrap().remove(constant);
+	let constants = |p: &json::Params| (p.max_neurons, p.max_weights_per_row, p.registration_deposit.clone());
+	assert_eq!(constants(&after.2), constants(&fresh_params), "the runtime constants are the built runtime's");
+	if constants(&before.2) != constants(&after.2) {
+		println!("upgrade: constants (maxNeurons, maxWeightsPerRow, registrationDeposit) {:?} -> {:?}", constants(&before.2), constants(&after.2));
 	}
-	assert_eq!(params_after, params_before, "the parameters carried over");
+	let params_before = json::Params {
+		max_neurons: after.2.max_neurons,
+		max_weights_per_row: after.2.max_weights_per_row,
+		registration_deposit: after.2.registration_deposit.clone(),
+		..before.2.clone()
+	};
+	assert_eq!(after.2, params_before, "the parameters carried over");
 	// The pallet account is what a migration may create, with its existential deposit (the
 	// stake vector's migration does): that, and the upgrade's fees, are all issuance changed by.
 	let pallet = bittensor::pallet_account();
@@ -256,12 +257,12 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 	// and the old blocks still answer through the old runtime.
 	assert_eq!(pallet_state(&api, before_at).await, before, "bittensor_* at a block before the upgrade");
 	assert_eq!(runtime_version(&api, before_at).await["specVersion"], json!(release_version));
-	let entries: usize = before.0.as_array().unwrap().iter().map(|n| n["weights"].as_array().unwrap().len()).sum();
+	let entries: usize = before.0.iter().map(|n| n.weights.len()).sum();
 	println!(
 		"upgrade: compared {n} neurons ({entries} row entries), {} ranks, {} parameters and the issuance, \
 		 before (old runtime) and after (new runtime); {} storage versions; the upgrade's blocks paid {upgrade_fees} in fees",
-		after.1.as_array().unwrap().len(),
-		after.2.as_object().unwrap().len(),
+		after.1.len(),
+		serde_json::to_value(&after.2).unwrap().as_object().map_or(0, |o| o.len()),
 		new_versions.len()
 	);
 
@@ -272,10 +273,10 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 
 	// The next blocks rank and mint by eq. 5–6: tau back to 1 TAO, then rows move every block.
 	let mut parent = submit_and_seal(&api, &bittensor::sudo_set_params(None, Some(UNIT), None), "alice").await;
-	let params: Value = api.bittensor_rpc("getParams", vec![], Some(parent)).await.unwrap();
-	let tau = bittensor::parse_tao(params["inflationPerBlock"].as_str().unwrap()).unwrap() as f64;
+	let params = api.bittensor().get_params(Some(parent)).await.unwrap();
+	let tau = bittensor::parse_tao(&params.inflation_per_block).unwrap() as f64;
 	assert_eq!(tau, UNIT as f64);
-	let epsilon = fraction(&params["maxWeightChange"]);
+	let epsilon = fraction(&params.max_weight_change);
 	let steps = 5;
 	for block in 0..steps {
 		let rows = snapshot(&api, parent, n).await.rows;

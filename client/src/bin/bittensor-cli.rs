@@ -6,12 +6,13 @@
 //! bittensor-cli --signer bob add-stake 250
 //! bittensor-cli --signer bob set-weights 0:1 4:3
 //! bittensor-cli neurons
+//! bittensor-cli subscribe ranks --count 2
 //! bittensor-cli --signer alice sudo-upgrade-runtime runtime/releases/bittensor_runtime-v101.compressed.wasm
 //! ```
 
 use bittensor_client::{
 	bittensor::{self, format_tao, parse_tao},
-	dev, tx, Client, Error,
+	dev, json, tx, BittensorApiClient, Blocks, Client, Error,
 };
 use clap::{Parser, Subcommand};
 
@@ -84,6 +85,35 @@ enum Command {
 	Ranks,
 	/// The pallet's parameters.
 	Params,
+	/// Follow the node's `bittensor_subscribe*` feed: print each new block's answer as one line
+	/// of JSON (`{"hash", "number", "value"}`), as it comes.
+	Subscribe {
+		/// `ranks` (the ranking) or `neurons` (the lite metagraph).
+		#[arg(value_parser = ["ranks", "neurons"])]
+		feed: String,
+		/// Follow finalized blocks instead of best blocks.
+		#[arg(long)]
+		finalized: bool,
+		/// Stop after this many blocks (default: run until interrupted).
+		#[arg(long)]
+		count: Option<usize>,
+	},
+}
+
+/// Prints `count` (or every) update of `sub` as a JSON line.
+async fn follow<T: json::serde::Serialize + json::serde::de::DeserializeOwned>(
+	mut sub: bittensor_client::jsonrpsee::core::client::Subscription<T>,
+	count: Option<usize>,
+) -> Result<(), Box<dyn std::error::Error>> {
+	let mut seen = 0;
+	while count.map_or(true, |c| seen < c) {
+		match sub.next().await {
+			Some(update) => println!("{}", serde_json::to_string(&update?)?),
+			None => return Err("the node closed the subscription".into()),
+		}
+		seen += 1;
+	}
+	Ok(())
 }
 
 fn parse_entry(s: &str) -> Result<(u32, u32), String> {
@@ -177,7 +207,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 		Command::Weights { uid } => match client.weights(uid, None).await? {
 			Some(row) =>
 				for (j, parts) in row {
-					println!("{j:>5}  {}.{:09}", parts / bittensor::ONE_PARTS, parts % bittensor::ONE_PARTS);
+					println!("{j:>5}  {}", json::fraction(json::Perbill::from_parts(parts)));
 				},
 			None => return Err(Error::Missing(format!("neuron {uid}")).into()),
 		},
@@ -187,14 +217,25 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 			},
 		Command::Params => {
 			let p = client.params(None).await?;
-			println!("max_weight_change  0.{:09}", p.max_weight_change);
+			let fraction = |parts: u32| json::fraction(json::Perbill::from_parts(parts));
+			println!("max_weight_change  {}", fraction(p.max_weight_change));
 			println!("inflation_per_block  {} TAO", format_tao(p.inflation_per_block));
 			match p.adaptive {
 				None => println!("inflation_mode  fixed"),
 				Some((t, g, m)) => println!(
-					"inflation_mode  adaptive (target 0.{t:09}, gain 0.{g:09}, max {} TAO)",
+					"inflation_mode  adaptive (target {}, gain {}, max {} TAO)",
+					fraction(t),
+					fraction(g),
 					format_tao(m)
 				),
+			}
+		},
+		Command::Subscribe { feed, finalized, count } => {
+			let blocks = Some(if finalized { Blocks::Finalized } else { Blocks::Best });
+			let rpc = client.bittensor();
+			match feed.as_str() {
+				"ranks" => follow(rpc.subscribe_ranks(blocks).await?, count).await?,
+				_ => follow(rpc.subscribe_neurons(blocks).await?, count).await?,
 			}
 		},
 	}

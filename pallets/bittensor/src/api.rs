@@ -2,7 +2,7 @@
 
 use crate::{
 	impls::{to_parts, value_of},
-	math, ChainParams, Config, InflationPerBlock, Inflation, MaxWeightChange, Neuron, NeuronInfo,
+	math, ChainParams, Config, InflationPerBlock, Inflation, MaxWeightChange, Neuron, NeuronInfo, NeuronLite,
 	Neurons, NextUid, Pallet, Ranks, Stakes, TotalMinted, TotalWeightEntries, Uid, Uids, Weights,
 };
 use alloc::vec::Vec;
@@ -45,6 +45,35 @@ impl<T: Config> Pallet<T> {
 				weights,
 			})
 			.collect()
+	}
+
+	/// Every registered neuron without its row, by uid: one pass over `Neurons`, `Stakes` and
+	/// `Ranks`, and the stored length of each row (its length prefix, not its entries).
+	pub fn api_neurons_lite() -> Vec<NeuronLite<T::AccountId>> {
+		let mut neurons: Vec<(Uid, Neuron<T::AccountId>)> = Neurons::<T>::iter().collect();
+		neurons.sort_unstable_by_key(|(uid, _)| *uid);
+		let (stakes, ranks) = (Stakes::<T>::get(), Ranks::<T>::get());
+		neurons
+			.into_iter()
+			.map(|(uid, neuron)| NeuronLite {
+				uid,
+				rank: value_of(&ranks, uid).unwrap_or(0),
+				stake: value_of(&stakes, uid).unwrap_or(0),
+				entries: Weights::<T>::decode_len(uid)
+					.map_or(0, |len| u32::try_from(len).unwrap_or(u32::MAX)),
+				account: neuron.account,
+				deposit: neuron.deposit,
+			})
+			.collect()
+	}
+
+	/// The rows of `uids` as they count now, in the order asked (every registered neuron's, by
+	/// uid, when `None`); `None` for a uid that is not registered.
+	pub fn api_rows(uids: Option<Vec<Uid>>) -> Vec<(Uid, Option<Vec<(Uid, Perbill)>>)> {
+		match uids {
+			Some(uids) => uids.into_iter().map(|uid| (uid, Self::api_weights(uid))).collect(),
+			None => Self::api_neurons().into_iter().map(|n| (n.uid, Some(n.weights))).collect(),
+		}
 	}
 
 	/// Neuron `uid`, if registered.

@@ -70,6 +70,25 @@ pub struct NeuronInfo<AccountId> {
 	pub weights: Vec<(Uid, Perbill)>,
 }
 
+/// A neuron without its row, as the runtime API's lite metagraph returns it.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct NeuronLite<AccountId> {
+	/// The neuron's uid.
+	pub uid: Uid,
+	/// The account that registered it.
+	pub account: AccountId,
+	/// Its stake `s_i`, in base units.
+	pub stake: u128,
+	/// Its registration deposit, in base units.
+	pub deposit: u128,
+	/// Its rank `R_i` from the last block step, in base units (0 if registered since).
+	pub rank: u128,
+	/// The number of entries its stored row holds. Entries naming a neuron that has left count
+	/// until the block step cleans the row (at most 16 rows a block); the row itself
+	/// (`weights`, `rows`) leaves them out at once.
+	pub entries: u32,
+}
+
 /// The pallet's parameters, limits and counters as the runtime API returns them.
 #[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct ChainParams {

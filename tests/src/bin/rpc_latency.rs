@@ -1,166 +1,228 @@
-//! Measures the latency of `bittensor_getNeurons` (and, for comparison, of the raw runtime API
-//! call behind it) on a real node whose state holds `n` neurons with `entries` weights a row.
+//! Measures the `bittensor_*` reads on a real node whose state holds `n` neurons with `entries`
+//! weights a row, side by side in one run: the full metagraph, the lite one and every row, each
+//! on a block the node has not answered for yet (cold) and again on the same block (cached);
+//! the bare runtime API call behind the full view (`state_call`); the client's JSON parse; and
+//! the delay from a block's import to its subscribers receiving it, for 1 and for 100
+//! subscribers on their own connections.
 //!
-//! Usage: `rpc-latency [--calls 50] [--entries 64] N...` (default N: 256 1024 4096); run by
-//! `scripts/rpc-latency.sh`, which builds the node first.
+//! Usage: `rpc-latency [--calls 10] [--entries 64,256] [--blocks 5] [N ...]` (default N: 256
+//! 1024 4096); run by `scripts/rpc-latency.sh`, which builds the node first.
 //!
 //! How the state is made: the node's `--chain scale-<n>x<entries>` (the runtime's scale
-//! generator, `genesis_config_presets::scale_genesis_patch`): `n` registered neurons, uid `i`
+//! generator, `genesis_config_presets::scale_genesis_config`): `n` registered neurons, uid `i`
 //! with stake `1000 + i mod 1000` TAO and a row of `entries` uids spread over all neurons,
-//! everything held and counted as registration and `set_weights` would have; `Ranks` is stored
-//! once the node has sealed one block (manual seal), which the tool does before it measures.
-//! `n` may be at most the runtime's `MaxNeurons` and `entries` at most `MaxWeightsPerRow`.
+//! everything held and counted as registration and `set_weights` would have. The node makes
+//! blocks on `engine_createBlock` (manual seal): each block runs the full block step.
 //!
-//! The node (a full node, no peers, no block production) serves the genesis state; each call
-//! is a fresh HTTP request on loopback, timed from the first byte sent to the last byte
-//! received, then parsed as JSON (timed separately). Printed: median, p90, min and max over
-//! `--calls` calls after 3 warm-up calls, and the answer's size.
+//! Timing: every call goes over one WebSocket connection on loopback (jsonrpsee, as the
+//! `bittensor-client` crate connects), from the request to the whole answer received as raw
+//! JSON; parsing it into the typed answer is timed apart. Printed: medians over `--calls`
+//! samples (and the p90 of the cold full read). A subscriber's delay is from
+//! `engine_createBlock` answering (the block is imported by then) to the notification's
+//! arrival at its subscriber's task (0 when it came before that answer), the largest over all
+//! subscribers, median over `--blocks` blocks.
 
-use std::{
-	io::{Read, Write},
-	net::TcpStream,
-	time::{Duration, Instant},
+use std::time::{Duration, Instant};
+
+use bittensor_e2e::{
+	client::{
+		self, json,
+		jsonrpsee::{
+			core::client::{ClientT, SubscriptionClientT},
+			rpc_params,
+			ws_client::WsClient,
+		},
+		Hash,
+	},
+	node_binary, Node,
 };
+use serde_json::value::RawValue;
 
-use bittensor_e2e::{node_binary, Node};
+/// The chain's target block time (Aura slot), against which a subscriber's delay is judged.
+const BLOCK_TIME_MS: f64 = 2000.0;
 
-/// One JSON-RPC call over a fresh HTTP connection: (time to the last byte, time to parse,
-/// body size, parsed body).
-fn call(port: u16, method: &str, params: &str) -> (Duration, Duration, usize, serde_json::Value) {
-	let body = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{method}","params":{params}}}"#);
-	let request = format!(
-		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
-		 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-		body.len()
-	);
-	let start = Instant::now();
-	let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the node listens");
-	stream.write_all(request.as_bytes()).unwrap();
-	let mut response = Vec::new();
-	stream.read_to_end(&mut response).unwrap();
-	let received = start.elapsed();
-	let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("an HTTP response") + 4;
-	let head = String::from_utf8_lossy(&response[..split]).to_string();
-	let mut payload = &response[split..];
-	let dechunked;
-	if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-		dechunked = dechunk(payload);
-		payload = &dechunked;
-	}
-	let parse = Instant::now();
-	let value: serde_json::Value = serde_json::from_slice(payload)
-		.unwrap_or_else(|e| panic!("{method}: {e}: {}", String::from_utf8_lossy(&payload[..payload.len().min(300)])));
-	let parsed = parse.elapsed();
-	if let Some(err) = value.get("error") {
-		panic!("{method} failed: {err}");
-	}
-	(received, parsed, payload.len(), value)
+fn median(mut ms: Vec<f64>) -> f64 {
+	quantile(&mut ms, 0.5)
 }
 
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-	let mut out = Vec::new();
-	loop {
-		let eol = data.windows(2).position(|w| w == b"\r\n").expect("chunk size line");
-		let size = usize::from_str_radix(std::str::from_utf8(&data[..eol]).unwrap().trim(), 16).unwrap();
-		if size == 0 {
-			return out;
-		}
-		out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
-		data = &data[eol + 2 + size + 2..];
+fn quantile(ms: &mut [f64], q: f64) -> f64 {
+	ms.sort_by(f64::total_cmp);
+	ms.get(((ms.len().saturating_sub(1)) as f64 * q).round() as usize).copied().unwrap_or(f64::NAN)
+}
+
+fn ms(d: Duration) -> f64 {
+	d.as_secs_f64() * 1e3
+}
+
+/// `method` at `at`, timed to the last byte: (milliseconds, raw answer).
+async fn timed(rpc: &WsClient, method: &str, params: client::jsonrpsee::core::params::ArrayParams) -> (f64, Box<RawValue>) {
+	let t = Instant::now();
+	let raw: Box<RawValue> = rpc.request(method, params).await.unwrap_or_else(|e| panic!("{method}: {e}"));
+	(ms(t.elapsed()), raw)
+}
+
+async fn seal(rpc: &WsClient) -> Hash {
+	#[derive(serde::Deserialize)]
+	struct Created {
+		hash: Hash,
 	}
+	let created: Created = rpc.request("engine_createBlock", rpc_params![true, true, None::<Hash>]).await.expect("a block");
+	created.hash
 }
 
-struct Stats {
-	median: f64,
-	p90: f64,
-	min: f64,
-	max: f64,
+/// One view's samples: cold (first read of a block) and cached (the same block again).
+#[derive(Default)]
+struct View {
+	cold: Vec<f64>,
+	cached: Vec<f64>,
+	parse: Vec<f64>,
+	bytes: usize,
 }
 
-fn stats(mut ms: Vec<f64>) -> Stats {
-	ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
-	let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-	Stats { median: at(0.5), p90: at(0.9), min: ms[0], max: ms[ms.len() - 1] }
-}
-
-fn measure(port: u16, method: &str, calls: usize) -> (Stats, Stats, usize) {
-	for _ in 0..3 {
-		call(port, method, "[]");
-	}
-	let (mut rtt, mut parse, mut size) = (Vec::new(), Vec::new(), 0);
+async fn measure_view<T: serde::de::DeserializeOwned>(rpc: &WsClient, method: &str, params: impl Fn(Hash) -> client::jsonrpsee::core::params::ArrayParams, calls: usize, n: usize) -> View {
+	let mut v = View::default();
 	for _ in 0..calls {
-		let (r, p, s, _) = call(port, method, "[]");
-		rtt.push(r.as_secs_f64() * 1e3);
-		parse.push(p.as_secs_f64() * 1e3);
-		size = s;
+		let at = seal(rpc).await;
+		let (cold, raw) = timed(rpc, method, params(at)).await;
+		let (cached, again) = timed(rpc, method, params(at)).await;
+		assert_eq!(raw.get(), again.get(), "{method}: a cached answer is the same answer");
+		let t = Instant::now();
+		let parsed: Vec<T> = serde_json::from_str(raw.get()).expect("the typed answer parses");
+		v.parse.push(ms(t.elapsed()));
+		assert_eq!(parsed.len(), n, "{method}: every neuron");
+		v.cold.push(cold);
+		v.cached.push(cached);
+		v.bytes = raw.get().len();
 	}
-	(stats(rtt), stats(parse), size)
+	v
+}
+
+/// The delay from import to arrival for `subs` subscribers of the lite metagraph: the median,
+/// over `blocks` blocks, of the slowest subscriber's delay.
+async fn subscriber_delay(url: &str, rpc: &WsClient, subs: usize, blocks: usize) -> f64 {
+	#[derive(serde::Deserialize)]
+	struct Head {
+		hash: Hash,
+	}
+	// Each subscriber on its own connection, read by its own task, which stamps each
+	// notification as it wakes with it.
+	let (tx, mut arrivals) = tokio::sync::mpsc::unbounded_channel::<(Instant, Box<RawValue>)>();
+	let mut clients = Vec::new();
+	for _ in 0..subs {
+		let c = client::bittensor_client(url).await.expect("a connection");
+		let mut s = c
+			.subscribe::<Box<RawValue>, _>("bittensor_subscribeNeurons", rpc_params!["best"], "bittensor_unsubscribeNeurons")
+			.await
+			.expect("a subscription");
+		let tx = tx.clone();
+		tokio::spawn(async move {
+			while let Some(Ok(raw)) = s.next().await {
+				if tx.send((Instant::now(), raw)).is_err() {
+					break;
+				}
+			}
+		});
+		clients.push(c);
+	}
+	let mut slowest = Vec::new();
+	for _ in 0..blocks {
+		let hash = seal(rpc).await;
+		let imported = Instant::now();
+		let mut worst: f64 = 0.0;
+		for _ in 0..subs {
+			let (arrived, raw) = tokio::time::timeout(Duration::from_secs(30), arrivals.recv())
+				.await
+				.expect("a notification within 30 s")
+				.expect("the subscribers are running");
+			let head: Head = serde_json::from_str(raw.get()).expect("an update");
+			assert_eq!(head.hash, hash, "the notification is of the block just made");
+			worst = worst.max(ms(arrived.saturating_duration_since(imported)));
+		}
+		slowest.push(worst);
+	}
+	drop(clients);
+	median(slowest)
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
 	let mut args = std::env::args().skip(1);
-	let (mut calls, mut entries, mut sizes) = (50usize, 64u32, Vec::new());
+	let (mut calls, mut blocks, mut grid_entries, mut sizes) = (10usize, 5usize, vec![64u32, 256], Vec::new());
 	while let Some(a) = args.next() {
 		match a.as_str() {
 			"--calls" => calls = args.next().and_then(|v| v.parse().ok()).expect("--calls N"),
-			"--entries" => entries = args.next().and_then(|v| v.parse().ok()).expect("--entries N"),
+			"--blocks" => blocks = args.next().and_then(|v| v.parse().ok()).expect("--blocks N"),
+			"--entries" =>
+				grid_entries = args
+					.next()
+					.map(|v| v.split(',').map(|e| e.parse().expect("--entries 64,256")).collect())
+					.expect("--entries E[,E...]"),
 			n => sizes.push(n.parse::<u32>().unwrap_or_else(|_| panic!("not a neuron count: {n}"))),
 		}
 	}
 	if sizes.is_empty() {
 		sizes = vec![256, 1024, 4096];
 	}
-	println!("bittensor_getNeurons latency, {calls} calls after 3 warm-up calls, HTTP on loopback");
-	println!("node: {}", node_binary().display());
-	println!(
-		"{:>6} {:>8} {:>10} | {:>10} {:>10} {:>10} {:>10} | {:>10} | {:>14} {:>10}",
-		"n", "entries", "size", "median ms", "p90 ms", "min ms", "max ms", "parse ms", "state_call ms", "size"
-	);
-	for n in sizes {
-		let dir = tempfile::tempdir().unwrap();
-		let chain = format!("scale-{n}x{entries}");
-		let node = Node::start(
-			&format!("latency-{n}"),
-			&["--chain", &chain, "--alice", "--sealing", "manual", "--rpc-max-response-size", "256"],
-			dir.path(),
-		);
-		node.wait_for_log("Running JSON-RPC server", Duration::from_secs(300)).await;
-		let port = node.rpc_port;
-		// One block, so that the ranking is stored.
-		call(port, "engine_createBlock", "[true,true,null]");
-		// The answer holds every neuron.
-		let (_, _, _, v) = call(port, "bittensor_getNeurons", "[]");
-		let got = v["result"].as_array().expect("a list").len();
-		assert_eq!(got, n as usize, "getNeurons returned {got} neurons");
-		let (rtt, parse, size) = measure(port, "bittensor_getNeurons", calls);
-		let raw_params = r#"["BittensorApi_neurons","0x"]"#;
-		for _ in 0..3 {
-			call(port, "state_call", raw_params);
+	println!("bittensor_* latency: medians of {calls} samples, one WebSocket connection on loopback; node {}", node_binary().display());
+	let mut reads = Vec::new();
+	let mut delays = Vec::new();
+	for &entries in &grid_entries {
+		for &n in &sizes {
+			let dir = tempfile::tempdir().unwrap();
+			let chain = format!("scale-{n}x{entries}");
+			let started = Instant::now();
+			let node = Node::start(
+				&format!("latency-{n}x{entries}"),
+				&[
+					"--chain", &chain, "--alice", "--sealing", "manual",
+					"--rpc-max-response-size", "256", "--rpc-max-connections", "1000",
+				],
+				dir.path(),
+			);
+			node.wait_for_log("Running JSON-RPC server", Duration::from_secs(600)).await;
+			let url = node.ws_url();
+			let rpc = client::bittensor_client(&url).await.expect("the node answers");
+			seal(&rpc).await;
+			eprintln!("n = {n}, {entries} a row: node up in {:.0} s", started.elapsed().as_secs_f64());
+
+			let full = measure_view::<json::Neuron>(&rpc, "bittensor_getNeurons", |at| rpc_params![at], calls, n as usize).await;
+			let lite = measure_view::<json::NeuronLite>(&rpc, "bittensor_getNeuronsLite", |at| rpc_params![at], calls, n as usize).await;
+			let rows = measure_view::<json::Row>(&rpc, "bittensor_getRows", |at| rpc_params![None::<Vec<u32>>, at], calls, n as usize).await;
+			let mut state_call = Vec::new();
+			for _ in 0..calls {
+				let at = seal(&rpc).await;
+				state_call.push(timed(&rpc, "state_call", rpc_params!["BittensorApi_neurons", "0x", at]).await.0);
+			}
+			let mut full_cold = full.cold.clone();
+			let p90 = quantile(&mut full_cold, 0.9);
+			reads.push((n, entries, median(full.cold.clone()), p90, median(full.cached.clone()), full.bytes, median(full.parse.clone()),
+				median(lite.cold.clone()), median(lite.cached.clone()), lite.bytes, median(lite.parse.clone()),
+				median(rows.cold.clone()), median(rows.cached.clone()), rows.bytes, median(state_call)));
+			for subs in [1, 100] {
+				let d = subscriber_delay(&url, &rpc, subs, blocks).await;
+				delays.push((n, entries, subs, d));
+			}
+			drop(node);
 		}
-		let mut raw = Vec::new();
-		let mut raw_size = 0;
-		for _ in 0..calls {
-			let (r, _, s, _) = call(port, "state_call", raw_params);
-			raw.push(r.as_secs_f64() * 1e3);
-			raw_size = s;
-		}
-		let raw = stats(raw);
-		println!(
-			"{:>6} {:>8} {:>10} | {:>10.1} {:>10.1} {:>10.1} {:>10.1} | {:>10.1} | {:>14.1} {:>10}",
-			n,
-			entries,
-			size,
-			rtt.median,
-			rtt.p90,
-			rtt.min,
-			rtt.max,
-			parse.median,
-			raw.median,
-			raw_size,
-		);
-		drop(node);
 	}
-	println!("size: bytes of the JSON answer; parse: client-side JSON parse, median;");
-	println!("state_call: the runtime API call BittensorApi_neurons alone (SCALE, hex in JSON), median.");
+	println!();
+	println!("| n | entries/row | full cold (p90) | full cached | full MB | full parse | lite cold | lite cached | lite MB | lite parse | rows cold | rows cached | state_call | lite/full | cached/cold | cold/state_call |");
+	println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+	for (n, e, fc, p90, fk, fb, fp, lc, lk, lb, lp, rc, rk, _rb, sc) in &reads {
+		println!(
+			"| {n} | {e} | {fc:.1} ({p90:.1}) | {fk:.1} | {:.2} | {fp:.1} | {lc:.1} | {lk:.1} | {:.2} | {lp:.1} | {rc:.1} | {rk:.1} | {sc:.1} | {:.2} | {:.2} | {:.2} |",
+			*fb as f64 / 1e6,
+			*lb as f64 / 1e6,
+			lc / fc,
+			fk / fc,
+			fc / sc
+		);
+	}
+	println!("(milliseconds; MB = 10^6 bytes of JSON; parse: the client's serde_json parse into the typed answer)");
+	println!();
+	println!("| n | entries/row | subscribers | delay, slowest subscriber (ms) | of the {BLOCK_TIME_MS:.0} ms block time |");
+	println!("|---|---|---|---|---|");
+	for (n, e, subs, d) in &delays {
+		println!("| {n} | {e} | {subs} | {d:.1} | {:.1}% |", d / BLOCK_TIME_MS * 100.0);
+	}
 }

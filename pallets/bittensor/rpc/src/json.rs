@@ -1,13 +1,135 @@
-//! The JSON shapes of the `bittensor_*` answers, and the arithmetic of the mask.
+//! The wire format of the `bittensor_*` methods: the JSON shapes of their answers, the exact
+//! decimal formatting and parsing of amounts and fractions, and the arithmetic of the mask.
+//! The node (the server in this crate), the client crate, the CLI, the simulator and the tests
+//! all use these: there is no other copy.
 //!
 //! Token amounts are decimal strings in whole tokens with every decimal of the chain
 //! (`"4000.000000000000"` with 12 decimals): exact, and safe past 2^53 where JSON numbers are
-//! not. Weights are decimal strings with nine decimals (exactly the stored `Perbill`).
+//! not ([`tokens`], [`parse_tokens`]). Weights are decimal strings with nine decimals, exactly
+//! the stored `Perbill` ([`fraction`], [`parse_fraction`]).
 
-use pallet_bittensor_runtime_api::{ChainParams, InflationMode, NeuronInfo, Uid};
-use serde::{Deserialize, Serialize};
+use std::{marker::PhantomData, sync::Arc};
+
+use pallet_bittensor_runtime_api::{ChainParams, InflationMode, NeuronInfo, NeuronLite as NeuronLite_, Uid};
+use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 use sp_core::crypto::Ss58Codec;
-use sp_runtime::Perbill;
+pub use serde;
+pub use sp_runtime::Perbill;
+
+/// An answer on the wire: a `T` as JSON. The node fills it with JSON it serialized once (and
+/// hands out again, from its cache, to every caller reading the same block); a client reads it
+/// back as the `T` it is ([`Wire::into_value`]).
+#[derive(Clone, Debug)]
+pub struct Wire<T> {
+	repr: Repr<T>,
+}
+
+#[derive(Clone, Debug)]
+enum Repr<T> {
+	Json(Arc<RawValue>, PhantomData<fn() -> T>),
+	Value(T),
+}
+
+impl<T: Serialize> Wire<T> {
+	/// `value` serialized once, to be sent as it is any number of times.
+	pub fn serialize(value: &T) -> Result<Self, serde_json::Error> {
+		let raw: Arc<RawValue> = serde_json::value::to_raw_value(value)?.into();
+		Ok(Self { repr: Repr::Json(raw, PhantomData) })
+	}
+}
+
+impl<T> Wire<T> {
+	/// JSON already made from a `T` (by [`Wire::serialize`]).
+	pub(crate) fn from_json(json: Arc<RawValue>) -> Self {
+		Self { repr: Repr::Json(json, PhantomData) }
+	}
+
+	/// The JSON text's length in bytes (0 for a value not serialized yet).
+	pub fn json_len(&self) -> usize {
+		match &self.repr {
+			Repr::Json(raw, _) => raw.get().len(),
+			Repr::Value(_) => 0,
+		}
+	}
+}
+
+impl<T: DeserializeOwned> Wire<T> {
+	/// The `T`. What a client received is one already; JSON held by the node is parsed.
+	pub fn into_value(self) -> Result<T, serde_json::Error> {
+		match self.repr {
+			Repr::Value(value) => Ok(value),
+			Repr::Json(raw, _) => serde_json::from_str(raw.get()),
+		}
+	}
+}
+
+impl<T: Serialize> Serialize for Wire<T> {
+	fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		match &self.repr {
+			Repr::Json(raw, _) => raw.serialize(serializer),
+			Repr::Value(value) => value.serialize(serializer),
+		}
+	}
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Wire<T> {
+	fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+		T::deserialize(deserializer).map(|value| Self { repr: Repr::Value(value) })
+	}
+}
+
+/// Which blocks a subscription follows.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum Blocks {
+	/// Every new best block (the default).
+	#[default]
+	Best,
+	/// Every newly finalized block (when finality moves several blocks at once, its head).
+	Finalized,
+}
+
+/// One notification of a subscription: the block and the answer at it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Update<Hash, T> {
+	/// The block's hash.
+	pub hash: Hash,
+	/// The block's number.
+	pub number: u64,
+	/// The answer at that block, as the matching `get` method gives it.
+	pub value: T,
+}
+
+/// A neuron without its row (`bittensor_getNeuronsLite`, `bittensor_subscribeNeurons`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct NeuronLite {
+	/// Its uid.
+	pub uid: Uid,
+	/// Its account, SS58.
+	pub account: String,
+	/// Its stake `s_i`, in tokens.
+	pub stake: String,
+	/// Its registration deposit, in tokens.
+	pub deposit: String,
+	/// Its rank `R_i` from the block step of the block read, in tokens.
+	pub rank: String,
+	/// The number of entries its stored row holds (entries naming a neuron that left count
+	/// until the block step cleans the row; `bittensor_getRows` leaves them out at once).
+	pub entries: u32,
+}
+
+/// A neuron's row (`bittensor_getRows`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+	/// The neuron's uid.
+	pub uid: Uid,
+	/// Its row `w_i`: `[uid, weight]` pairs sorted by uid, the weights summing to one.
+	pub weights: Vec<(Uid, String)>,
+}
 
 /// A neuron (`bittensor_getNeurons`, `bittensor_getNeuron`).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -102,7 +224,7 @@ pub struct MaskEntry {
 	pub uid: Uid,
 	/// `w_ij`, a fraction.
 	pub weight: String,
-	/// `mu_j = (1/n) sum_k s_k w_kj`, in tokens.
+	/// `mu_j = R_j`, the block's stored ranking, in tokens.
 	pub mu: String,
 	/// `sigmoid((s_i w_ij - mu_j) / T)`.
 	pub mask: String,
@@ -125,6 +247,48 @@ pub fn fraction(p: Perbill) -> String {
 	format!("{}.{:09}", parts / 1_000_000_000, parts % 1_000_000_000)
 }
 
+/// Parses tokens as [`tokens`] writes them (`"12"`, `"0.5"`, `"1234.000000000001"`: at most
+/// `decimals` decimals) into base units.
+pub fn parse_tokens(s: &str, decimals: u8) -> Result<u128, String> {
+	parse_decimal(s, usize::from(decimals.min(38)), "token amount")
+}
+
+/// Parses a fraction as [`fraction`] writes it (`"0.050000000"`; at most nine decimals, at most
+/// one) into a `Perbill`.
+pub fn parse_fraction(s: &str) -> Result<Perbill, String> {
+	let parts = parse_decimal(s, 9, "fraction")?;
+	u32::try_from(parts)
+		.ok()
+		.filter(|p| *p <= 1_000_000_000)
+		.map(Perbill::from_parts)
+		.ok_or_else(|| format!("`{s}` is more than one"))
+}
+
+/// A row as the RPC writes it, back to `(uid, Perbill)` pairs.
+pub fn parse_row(row: &[(Uid, String)]) -> Result<Vec<(Uid, Perbill)>, String> {
+	row.iter().map(|(j, w)| Ok((*j, parse_fraction(w)?))).collect()
+}
+
+/// A non-negative decimal with at most `decimals` decimals, scaled by `10^decimals`.
+fn parse_decimal(s: &str, decimals: usize, what: &str) -> Result<u128, String> {
+	let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+	if frac.len() > decimals || whole.is_empty() && frac.is_empty() {
+		return Err(format!("`{s}` is not a {what} with at most {decimals} decimals"));
+	}
+	let digits = |d: &str| d.chars().all(|c| c.is_ascii_digit());
+	if !digits(whole) || !digits(frac) {
+		return Err(format!("`{s}` is not a {what}"));
+	}
+	let too_large = || format!("`{s}` is too large");
+	let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| too_large())? };
+	let frac: u128 = format!("{frac:0<decimals$}").parse().map_err(|_| too_large())?;
+	10u128
+		.checked_pow(decimals as u32)
+		.and_then(|unit| whole.checked_mul(unit))
+		.and_then(|w| w.checked_add(frac))
+		.ok_or_else(too_large)
+}
+
 /// A real number with twelve decimals.
 fn real(x: f64) -> String {
 	format!("{x:.12}")
@@ -141,6 +305,28 @@ impl Neuron {
 			rank: tokens(info.rank, decimals),
 			weights: row(info.weights),
 		}
+	}
+}
+
+impl NeuronLite {
+	/// The JSON form of `info`.
+	pub fn new<AccountId: Ss58Codec>(info: NeuronLite_<AccountId>, decimals: u8) -> Self {
+		Self {
+			uid: info.uid,
+			account: info.account.to_ss58check(),
+			stake: tokens(info.stake, decimals),
+			deposit: tokens(info.deposit, decimals),
+			rank: tokens(info.rank, decimals),
+			entries: info.entries,
+		}
+	}
+
+	/// The lite form of a full neuron (for a runtime whose `BittensorApi` is older than
+	/// version 2): its row's effective length as `entries`.
+	pub fn from_full<AccountId: Ss58Codec>(info: NeuronInfo<AccountId>, decimals: u8) -> Self {
+		let entries = u32::try_from(info.weights.len()).unwrap_or(u32::MAX);
+		let NeuronInfo { uid, account, stake, deposit, rank, .. } = info;
+		Self::new(NeuronLite_ { uid, account, stake, deposit, rank, entries }, decimals)
 	}
 }
 
@@ -175,53 +361,37 @@ impl Params {
 	}
 }
 
-/// Row `uid` of the competitive mask (paper eq. 7 and 8, SPEC section 6) over every registered
-/// neuron `j`: `sigmoid((s_i w_ij - mu_j) / T)` with `mu_j = (1/n) sum_k s_k w_kj`, stakes in
-/// tokens, in `f64`. `neurons` must be sorted by uid (as the runtime API returns them). `None`
-/// if `uid` is not among them; `temperature` must be positive.
+/// Row `i` of the competitive mask (paper eq. 7 and 8, SPEC section 6) over every neuron `j`
+/// of the block's ranking: `sigmoid((s_i w_ij - mu_j) / T)` with `mu_j = R_j`, the stored
+/// ranking (`ranks`, by uid, base units), `s_i` the neuron's stake now, amounts in tokens, in
+/// `f64`; `temperature` must be positive. O(n + |w_i|).
 pub fn mask<AccountId>(
-	neurons: &[NeuronInfo<AccountId>],
-	uid: Uid,
+	me: &NeuronInfo<AccountId>,
+	ranks: &[(Uid, u128)],
 	temperature: f64,
 	decimals: u8,
-) -> Option<Vec<MaskEntry>> {
-	let me = neurons.iter().find(|n| n.uid == uid)?;
+) -> Vec<MaskEntry> {
 	let scale = 10f64.powi(i32::from(decimals));
-	let stake = |n: &NeuronInfo<AccountId>| n.stake as f64 / scale;
 	let w = |p: Perbill| f64::from(p.deconstruct()) / 1e9;
-	let count = neurons.len() as f64;
-
-	// mu_j, by position of j in `neurons`.
-	let mut mu = vec![0f64; neurons.len()];
-	for k in neurons {
-		for (j, w_kj) in &k.weights {
-			if let Ok(pos) = neurons.binary_search_by_key(j, |n| n.uid) {
-				mu[pos] += stake(k) * w(*w_kj);
+	let s_i = me.stake as f64 / scale;
+	ranks
+		.iter()
+		.map(|&(j, r_j)| {
+			let w_ij = me
+				.weights
+				.binary_search_by_key(&j, |(uid, _)| *uid)
+				.ok()
+				.map_or(Perbill::zero(), |pos| me.weights[pos].1);
+			let mu_j = r_j as f64 / scale;
+			let x = (s_i * w(w_ij) - mu_j) / temperature;
+			MaskEntry {
+				uid: j,
+				weight: fraction(w_ij),
+				mu: real(mu_j),
+				mask: real(1.0 / (1.0 + (-x).exp())),
 			}
-		}
-	}
-	let s_i = stake(me);
-	Some(
-		neurons
-			.iter()
-			.zip(mu)
-			.map(|(j, sum)| {
-				let w_ij = me
-					.weights
-					.binary_search_by_key(&j.uid, |(uid, _)| *uid)
-					.ok()
-					.map_or(Perbill::zero(), |pos| me.weights[pos].1);
-				let mu_j = sum / count;
-				let x = (s_i * w(w_ij) - mu_j) / temperature;
-				MaskEntry {
-					uid: j.uid,
-					weight: fraction(w_ij),
-					mu: real(mu_j),
-					mask: real(1.0 / (1.0 + (-x).exp())),
-				}
-			})
-			.collect(),
-	)
+		})
+		.collect()
 }
 
 #[cfg(test)]
@@ -245,6 +415,26 @@ mod tests {
 		assert_eq!(fraction(Perbill::one()), "1.000000000");
 	}
 
+	#[test]
+	fn amounts_and_fractions_parse_back_exactly() {
+		for amount in [0, 1, 1_500_000_000_000, 4_000_000_000_000_001, u128::MAX] {
+			assert_eq!(parse_tokens(&tokens(amount, 12), 12), Ok(amount));
+		}
+		assert_eq!(parse_tokens("12", 12), Ok(12_000_000_000_000));
+		assert_eq!(parse_tokens("0.5", 12), Ok(500_000_000_000));
+		assert_eq!(parse_tokens(".5", 12), Ok(500_000_000_000));
+		for bad in ["", ".", "-1", "1.0000000000001", "1e3", "0x10", "1,5", "340282366920938463463374608"] {
+			assert!(parse_tokens(bad, 12).is_err(), "{bad}");
+		}
+		for parts in [0, 1, 250_000_000, 1_000_000_000] {
+			assert_eq!(parse_fraction(&fraction(Perbill::from_parts(parts))), Ok(Perbill::from_parts(parts)));
+		}
+		assert_eq!(parse_fraction("0.05"), Ok(Perbill::from_parts(50_000_000)));
+		for bad in ["1.000000001", "0.0000000001", "x", "2"] {
+			assert!(parse_fraction(bad).is_err(), "{bad}");
+		}
+	}
+
 	fn neuron(uid: Uid, stake_tokens: u128, weights: &[(Uid, u32)]) -> NeuronInfo<u64> {
 		NeuronInfo {
 			uid,
@@ -258,22 +448,33 @@ mod tests {
 
 	#[test]
 	fn mask_matches_a_hand_computation() {
-		// Uids 0 and 3 with s = (3, 1); row 0 = {0: .5, 3: .5}, row 3 = {0: 1}.
-		// mu_0 = (3 * .5 + 1 * 1) / 2 = 1.25, mu_3 = (3 * .5) / 2 = 0.75.
+		// Uids 0 and 3, s_0 = 3; row 0 = {0: .5, 3: .5}; the stored ranking R = (1.25, 0.75).
 		// Row 0 at T = 0.5: x_0 = (1.5 - 1.25) / .5 = .5, x_3 = (1.5 - .75) / .5 = 1.5.
-		let ns = [neuron(0, 3, &[(0, 500_000_000), (3, 500_000_000)]), neuron(3, 1, &[(0, 1_000_000_000)])];
-		let m = mask(&ns, 0, 0.5, 12).unwrap();
+		let me = neuron(0, 3, &[(0, 500_000_000), (3, 500_000_000)]);
+		let ranks = [(0, 1_250_000_000_000), (3, 750_000_000_000)];
+		let m = mask(&me, &ranks, 0.5, 12);
 		let sig = |x: f64| 1.0 / (1.0 + (-x).exp());
 		assert_eq!(m.len(), 2);
 		assert_eq!((m[0].uid, m[0].weight.as_str(), m[0].mu.as_str()), (0, "0.500000000", "1.250000000000"));
 		assert_eq!(m[0].mask, format!("{:.12}", sig(0.5)));
 		assert_eq!((m[1].uid, m[1].mu.as_str()), (3, "0.750000000000"));
 		assert_eq!(m[1].mask, format!("{:.12}", sig(1.5)));
-		// Row 3 has no entry for uid 3: w = 0, x = (0 - .75) / .5.
-		let m3 = mask(&ns, 3, 0.5, 12).unwrap();
+		// Row 3 = {0: 1} with s_3 = 1 has no entry for uid 3: w = 0, x = (0 - .75) / .5.
+		let m3 = mask(&neuron(3, 1, &[(0, 1_000_000_000)]), &ranks, 0.5, 12);
 		assert_eq!(m3[1].weight, "0.000000000");
 		assert_eq!(m3[1].mask, format!("{:.12}", sig(-1.5)));
-		assert_eq!(mask(&ns, 1, 0.5, 12), None);
+	}
+
+	#[test]
+	fn wire_answers_serialize_once_and_read_back_as_their_value() {
+		let ranks = vec![Rank { uid: 1, rank: "2.000000000000".into() }];
+		let wire = Wire::serialize(&ranks).unwrap();
+		let text = serde_json::to_string(&wire).unwrap();
+		assert_eq!(text, r#"[{"uid":1,"rank":"2.000000000000"}]"#);
+		assert_eq!(wire.json_len(), text.len());
+		let back: Wire<Vec<Rank>> = serde_json::from_str(&text).unwrap();
+		assert_eq!(back.into_value().unwrap(), ranks);
+		assert_eq!(wire.into_value().unwrap(), ranks);
 	}
 
 	#[test]

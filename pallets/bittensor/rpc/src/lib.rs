@@ -1,39 +1,70 @@
-//! The `bittensor_*` JSON-RPC methods.
+//! The `bittensor_*` JSON-RPC methods: the server the node runs, and the typed client.
 //!
-//! A thin layer over the runtime API `BittensorApi` (crate `pallet-bittensor-runtime-api`), in
-//! the shape of `pallet-transaction-payment-rpc`: each method resolves the block (`at`, the best
-//! block when absent), calls the runtime API there and formats the answer as plain JSON: token
-//! amounts and fractions as decimal strings, accounts as SS58. `bittensor_getMask` is computed
-//! here from the runtime API's neurons; it is a view, not consensus code.
+//! A layer over the runtime API `BittensorApi` (crate `pallet-bittensor-runtime-api`), in the
+//! shape of `pallet-transaction-payment-rpc`: each method resolves the block (`at`, the best
+//! block when absent), calls the runtime API there and formats the answer as plain JSON (the
+//! [`json`] module: token amounts and fractions as decimal strings, accounts as SS58).
+//!
+//! The trait is declared `#[rpc(client, server)]`: the node implements [`BittensorApiServer`]
+//! ([`Bittensor`]), and every jsonrpsee client gets the typed methods of
+//! [`BittensorApiClient`] (the `bittensor-client` crate connects one).
 //!
 //! | method | params | answer |
 //! |---|---|---|
 //! | `bittensor_getNeurons` | `[at?]` | `[Neuron]` by uid |
+//! | `bittensor_getNeuronsLite` | `[at?]` | `[NeuronLite]` by uid: no rows |
+//! | `bittensor_getRows` | `[uids?, at?]` | `[Row]`: of `uids` in that order, or of all by uid |
 //! | `bittensor_getNeuron` | `[uid, at?]` | `Neuron` |
 //! | `bittensor_getRanks` | `[at?]` | `[{uid, rank}]` by uid |
 //! | `bittensor_getStake` | `[uid or SS58, at?]` | `{uid, account, stake}` |
 //! | `bittensor_getWeights` | `[uid, at?]` | `[[uid, weight]]` |
 //! | `bittensor_getParams` | `[at?]` | `Params` |
 //! | `bittensor_getMask` | `[uid, temperature, at?]` | `[{uid, weight, mu, mask}]` |
+//! | `bittensor_subscribeRanks` | `["best" or "finalized"?]` | `{hash, number, value: [Rank]}` each block |
+//! | `bittensor_subscribeNeurons` | `["best" or "finalized"?]` | `{hash, number, value: [NeuronLite]}` each block |
 //!
-//! Errors have distinct codes, in [`error_code`].
+//! The large answers (neurons, lite neurons, all rows, ranks) are kept by block in a bounded
+//! [`cache`]. A subscription's answer is made once per block for all its subscribers; a
+//! subscriber that falls [`FEED_LAG_BLOCKS`] blocks behind is closed with an error
+//! notification saying so, and the node goes on. Errors have distinct codes, in
+//! [`error_code`]; parameters are size-checked as they are decoded ([`params`]).
 
 #![deny(missing_docs)]
 
-use std::{marker::PhantomData, sync::Arc};
+use std::{
+	collections::HashMap,
+	marker::PhantomData,
+	sync::{Arc, Mutex},
+};
 
 use codec::Codec;
-use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
+use futures::{FutureExt, StreamExt};
+use jsonrpsee::{
+	core::{RpcResult, SubscriptionResult},
+	proc_macros::rpc,
+	types::ErrorObjectOwned,
+	PendingSubscriptionSink, SubscriptionMessage,
+};
 use pallet_bittensor_runtime_api::Uid;
-use serde::Deserialize;
+use sc_client_api::BlockchainEvents;
+use serde_json::value::RawValue;
 use sp_api::{ApiExt, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
-use sp_core::crypto::Ss58Codec;
-use sp_runtime::traits::Block as BlockT;
+use sp_core::{crypto::Ss58Codec, traits::SpawnNamed};
+use sp_runtime::traits::{Block as BlockT, Header as HeaderT, UniqueSaturatedInto};
+use tokio::sync::broadcast;
 
+pub mod cache;
 pub mod json;
+pub mod params;
 
+pub use cache::{CacheLimits, CacheStats};
+pub use json::{Blocks, Update, Wire};
 pub use pallet_bittensor_runtime_api::BittensorApi as BittensorRuntimeApi;
+pub use params::{Temperature, UidParam, Uids, Who};
+
+/// How many blocks a subscriber may fall behind its feed before it is closed.
+pub const FEED_LAG_BLOCKS: usize = 16;
 
 /// The JSON-RPC error codes of the `bittensor_*` methods.
 pub mod error_code {
@@ -81,30 +112,33 @@ impl From<Error> for ErrorObjectOwned {
 	}
 }
 
-/// A neuron named by uid (a JSON number) or by account (an SS58 string).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
-pub enum Who {
-	/// A uid.
-	Uid(Uid),
-	/// An SS58 address.
-	Account(String),
-}
+/// The chain's block hash (BlakeTwo256): the type of every `at` and of a subscription's
+/// `hash`. Concrete, so that a client's `None` needs no annotation.
+pub type BlockHash = sp_core::H256;
 
 /// The `bittensor_*` methods.
-#[rpc(server)]
-pub trait BittensorApi<BlockHash> {
-	/// Every registered neuron, by uid.
+#[rpc(client, server)]
+pub trait BittensorApi {
+	/// Every registered neuron with its row, by uid.
 	#[method(name = "bittensor_getNeurons", blocking)]
-	fn get_neurons(&self, at: Option<BlockHash>) -> RpcResult<Vec<json::Neuron>>;
+	fn get_neurons(&self, at: Option<BlockHash>) -> RpcResult<Wire<Vec<json::Neuron>>>;
+
+	/// Every registered neuron without its row (the lite metagraph), by uid.
+	#[method(name = "bittensor_getNeuronsLite", blocking)]
+	fn get_neurons_lite(&self, at: Option<BlockHash>) -> RpcResult<Wire<Vec<json::NeuronLite>>>;
+
+	/// The rows of `uids` in the order given (at most [`params::MAX_UIDS`]), or every row by
+	/// uid when `uids` is absent or null.
+	#[method(name = "bittensor_getRows", blocking)]
+	fn get_rows(&self, uids: Option<Uids>, at: Option<BlockHash>) -> RpcResult<Wire<Vec<json::Row>>>;
 
 	/// Neuron `uid`.
 	#[method(name = "bittensor_getNeuron", blocking)]
-	fn get_neuron(&self, uid: Uid, at: Option<BlockHash>) -> RpcResult<json::Neuron>;
+	fn get_neuron(&self, uid: UidParam, at: Option<BlockHash>) -> RpcResult<json::Neuron>;
 
 	/// The ranking of the block step of the block read, by uid.
 	#[method(name = "bittensor_getRanks", blocking)]
-	fn get_ranks(&self, at: Option<BlockHash>) -> RpcResult<Vec<json::Rank>>;
+	fn get_ranks(&self, at: Option<BlockHash>) -> RpcResult<Wire<Vec<json::Rank>>>;
 
 	/// The stake of a neuron, named by uid or SS58 account.
 	#[method(name = "bittensor_getStake", blocking)]
@@ -112,33 +146,83 @@ pub trait BittensorApi<BlockHash> {
 
 	/// Row `uid` of the weight matrix: `[uid, weight]` pairs.
 	#[method(name = "bittensor_getWeights", blocking)]
-	fn get_weights(&self, uid: Uid, at: Option<BlockHash>) -> RpcResult<Vec<(Uid, String)>>;
+	fn get_weights(&self, uid: UidParam, at: Option<BlockHash>) -> RpcResult<Vec<(Uid, String)>>;
 
 	/// Parameters, limits and counters.
 	#[method(name = "bittensor_getParams", blocking)]
 	fn get_params(&self, at: Option<BlockHash>) -> RpcResult<json::Params>;
 
-	/// Row `uid` of the competitive mask at temperature `temperature` (in tokens).
+	/// Row `uid` of the competitive mask at temperature `temperature` (in tokens), with
+	/// `mu_j = R_j`, the block's stored ranking (SPEC section 6).
 	#[method(name = "bittensor_getMask", blocking)]
 	fn get_mask(
 		&self,
-		uid: Uid,
-		temperature: f64,
+		uid: UidParam,
+		temperature: Temperature,
 		at: Option<BlockHash>,
 	) -> RpcResult<Vec<json::MaskEntry>>;
+
+	/// The ranking at every new best (or finalized) block.
+	#[subscription(
+		name = "bittensor_subscribeRanks" => "bittensor_ranks",
+		unsubscribe = "bittensor_unsubscribeRanks",
+		item = Update<BlockHash, Wire<Vec<json::Rank>>>
+	)]
+	async fn subscribe_ranks(&self, blocks: Option<Blocks>) -> SubscriptionResult;
+
+	/// The lite metagraph at every new best (or finalized) block.
+	#[subscription(
+		name = "bittensor_subscribeNeurons" => "bittensor_neurons",
+		unsubscribe = "bittensor_unsubscribeNeurons",
+		item = Update<BlockHash, Wire<Vec<json::NeuronLite>>>
+	)]
+	async fn subscribe_neurons(&self, blocks: Option<Blocks>) -> SubscriptionResult;
 }
+
+/// The views kept in the cache and pushed by subscriptions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum View {
+	Neurons,
+	Lite,
+	Rows,
+	Ranks,
+}
+
+/// A subscription feed: a view, on best or finalized blocks.
+type Feed = (View, Blocks);
 
 /// The `bittensor_*` methods over a client whose runtime has `BittensorApi`.
-pub struct Bittensor<C, Block, AccountId> {
-	client: Arc<C>,
-	decimals: u8,
-	_marker: PhantomData<fn() -> (Block, AccountId)>,
+pub struct Bittensor<C, Block: BlockT, AccountId> {
+	inner: Arc<Inner<C, Block, AccountId>>,
 }
 
-impl<C, Block, AccountId> Bittensor<C, Block, AccountId> {
-	/// The methods over `client`, with token amounts formatted with `decimals` decimals.
-	pub fn new(client: Arc<C>, decimals: u8) -> Self {
-		Self { client, decimals, _marker: PhantomData }
+struct Inner<C, Block: BlockT, AccountId> {
+	client: Arc<C>,
+	decimals: u8,
+	cache: cache::Cache<(Block::Hash, View)>,
+	feeds: Mutex<HashMap<Feed, broadcast::Sender<SubscriptionMessage>>>,
+	spawner: Arc<dyn SpawnNamed>,
+	_marker: PhantomData<fn() -> AccountId>,
+}
+
+impl<C, Block: BlockT, AccountId> Bittensor<C, Block, AccountId> {
+	/// The methods over `client`, with token amounts formatted with `decimals` decimals,
+	/// answers cached within `limits`, and subscription feeds run by `spawner`.
+	pub fn new(client: Arc<C>, decimals: u8, limits: CacheLimits, spawner: Arc<dyn SpawnNamed>) -> Self {
+		let inner = Inner {
+			client,
+			decimals,
+			cache: cache::Cache::new(limits),
+			feeds: Mutex::new(HashMap::new()),
+			spawner,
+			_marker: PhantomData,
+		};
+		Self { inner: Arc::new(inner) }
+	}
+
+	/// The cache's counters.
+	pub fn cache_stats(&self) -> CacheStats {
+		self.inner.cache.stats()
 	}
 }
 
@@ -146,16 +230,23 @@ fn runtime_error(e: impl std::fmt::Display) -> Error {
 	Error::Runtime(e.to_string())
 }
 
-impl<C, Block, AccountId> Bittensor<C, Block, AccountId>
+/// The version of `BittensorApi` that added `neurons_lite` and `rows`.
+const LITE_API_VERSION: u32 = 2;
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Arc<RawValue>, Error> {
+	serde_json::value::to_raw_value(value).map(Into::into).map_err(runtime_error)
+}
+
+impl<C, Block, AccountId> Inner<C, Block, AccountId>
 where
 	Block: BlockT,
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: BittensorRuntimeApi<Block, AccountId>,
 	AccountId: Codec + Ss58Codec + Send + Sync + 'static,
 {
-	/// The block to read: `at` if the node knows it and its runtime has `BittensorApi`, else
-	/// the best block.
-	fn block(&self, at: Option<Block::Hash>) -> Result<Block::Hash, Error> {
+	/// The block to read (`at` if the node knows it, else the best block) and the version of
+	/// its runtime's `BittensorApi`; an error if it has none.
+	fn block(&self, at: Option<Block::Hash>) -> Result<(Block::Hash, u32), Error> {
 		let hash = match at {
 			None => self.client.info().best_hash,
 			Some(hash) => match self.client.header(hash).map_err(runtime_error)? {
@@ -163,57 +254,213 @@ where
 				None => return Err(Error::UnknownBlock(format!("{hash:?}"))),
 			},
 		};
-		let has_api = self
+		let version = self
 			.client
 			.runtime_api()
-			.has_api::<dyn BittensorRuntimeApi<Block, AccountId>>(hash)
-			.map_err(runtime_error)?;
-		if !has_api {
-			return Err(Error::Runtime(format!("the runtime at {hash:?} has no BittensorApi")));
-		}
-		Ok(hash)
+			.api_version::<dyn BittensorRuntimeApi<Block, AccountId>>(hash)
+			.map_err(runtime_error)?
+			.ok_or_else(|| Error::Runtime(format!("the runtime at {hash:?} has no BittensorApi")))?;
+		Ok((hash, version))
 	}
 
-	fn neurons(&self, at: Block::Hash) -> Result<Vec<pallet_bittensor_runtime_api::NeuronInfo<AccountId>>, Error> {
-		self.client.runtime_api().neurons(at).map_err(runtime_error)
+	/// The JSON of `view` at `at`, from the cache or made now.
+	fn view(&self, at: Block::Hash, version: u32, view: View) -> Result<Arc<RawValue>, Error> {
+		self.cache.get_or_compute((at, view), || {
+			let api = self.client.runtime_api();
+			let d = self.decimals;
+			let full = || api.neurons(at).map_err(runtime_error);
+			match view {
+				View::Neurons =>
+					to_json(&full()?.into_iter().map(|n| json::Neuron::new(n, d)).collect::<Vec<_>>()),
+				View::Lite if version >= LITE_API_VERSION => {
+					let lite = api.neurons_lite(at).map_err(runtime_error)?;
+					to_json(&lite.into_iter().map(|n| json::NeuronLite::new(n, d)).collect::<Vec<_>>())
+				},
+				View::Lite =>
+					to_json(&full()?.into_iter().map(|n| json::NeuronLite::from_full(n, d)).collect::<Vec<_>>()),
+				View::Rows => {
+					let rows: Vec<(Uid, Vec<_>)> = if version >= LITE_API_VERSION {
+						let rows = api.rows(at, None).map_err(runtime_error)?;
+						rows.into_iter().map(|(uid, row)| (uid, row.unwrap_or_default())).collect()
+					} else {
+						full()?.into_iter().map(|n| (n.uid, n.weights)).collect()
+					};
+					to_json(
+						&rows
+							.into_iter()
+							.map(|(uid, row)| json::Row { uid, weights: json::row(row) })
+							.collect::<Vec<_>>(),
+					)
+				},
+				View::Ranks => {
+					let ranks = api.ranks(at).map_err(runtime_error)?;
+					to_json(
+						&ranks
+							.into_iter()
+							.map(|(uid, r)| json::Rank { uid, rank: json::tokens(r, d) })
+							.collect::<Vec<_>>(),
+					)
+				},
+			}
+		})
+	}
+
+	fn wire<T>(&self, at: Option<Block::Hash>, view: View) -> RpcResult<Wire<T>> {
+		let (at, version) = self.block(at)?;
+		Ok(Wire::from_json(self.view(at, version, view)?))
+	}
+
+	/// The rows of `uids` at `at`, in the order asked: an unknown uid is an error.
+	fn rows_of(&self, uids: Vec<Uid>, at: Option<Block::Hash>) -> Result<Vec<json::Row>, Error> {
+		let (at, version) = self.block(at)?;
+		let api = self.client.runtime_api();
+		let rows: Vec<(Uid, Option<Vec<_>>)> = if version >= LITE_API_VERSION {
+			api.rows(at, Some(uids)).map_err(runtime_error)?
+		} else {
+			let mut rows = Vec::with_capacity(uids.len());
+			for uid in uids {
+				rows.push((uid, api.weights(at, uid).map_err(runtime_error)?));
+			}
+			rows
+		};
+		rows.into_iter()
+			.map(|(uid, row)| {
+				let row = row.ok_or(Error::UnknownUid(uid))?;
+				Ok(json::Row { uid, weights: json::row(row) })
+			})
+			.collect()
 	}
 }
 
-impl<C, Block, AccountId> BittensorApiServer<Block::Hash> for Bittensor<C, Block, AccountId>
+impl<C, Block, AccountId> Bittensor<C, Block, AccountId>
 where
 	Block: BlockT,
-	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + BlockchainEvents<Block> + Send + Sync + 'static,
 	C::Api: BittensorRuntimeApi<Block, AccountId>,
 	AccountId: Codec + Ss58Codec + Send + Sync + 'static,
 {
-	fn get_neurons(&self, at: Option<Block::Hash>) -> RpcResult<Vec<json::Neuron>> {
-		let at = self.block(at)?;
-		let neurons = self.neurons(at)?;
-		Ok(neurons.into_iter().map(|n| json::Neuron::new(n, self.decimals)).collect())
+	/// A receiver of `feed`, starting the feed's task on its first subscriber. The task makes
+	/// the feed's answer once per block, only while someone listens.
+	fn feed(&self, feed: Feed) -> broadcast::Receiver<SubscriptionMessage> {
+		let mut feeds = self.inner.feeds.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		if let Some(sender) = feeds.get(&feed) {
+			return sender.subscribe();
+		}
+		let (sender, receiver) = broadcast::channel(FEED_LAG_BLOCKS);
+		feeds.insert(feed, sender.clone());
+		let inner = self.inner.clone();
+		let client = self.inner.client.clone();
+		let heads = match feed.1 {
+			Blocks::Best => client
+				.import_notification_stream()
+				.filter_map(|n| async move { n.is_new_best.then(|| (n.hash, *n.header.number())) })
+				.boxed(),
+			Blocks::Finalized => client
+				.finality_notification_stream()
+				.map(|n| (n.hash, *n.header.number()))
+				.boxed(),
+		};
+		let task = heads.for_each(move |(hash, number)| {
+			let (inner, sender) = (inner.clone(), sender.clone());
+			async move {
+				if sender.receiver_count() == 0 {
+					return;
+				}
+				let made = tokio::task::spawn_blocking(move || {
+					let (at, version) = inner.block(Some(hash))?;
+					inner.view(at, version, feed.0)
+				})
+				.await;
+				let json = match made {
+					Ok(Ok(json)) => json,
+					Ok(Err(e)) => return log::warn!(target: "rpc", "bittensor feed {feed:?} at {hash:?}: {e:?}"),
+					Err(e) => return log::warn!(target: "rpc", "bittensor feed {feed:?} at {hash:?}: {e}"),
+				};
+				let update = Update { hash, number: number.unique_saturated_into(), value: &*json };
+				match SubscriptionMessage::from_json(&update) {
+					// No receiver left is not an error: the next block checks again.
+					Ok(message) => drop(sender.send(message)),
+					Err(e) => log::warn!(target: "rpc", "bittensor feed {feed:?}: {e}"),
+				}
+			}
+		});
+		self.inner.spawner.spawn("bittensor-rpc-feed", Some("rpc"), task.boxed());
+		receiver
 	}
 
-	fn get_neuron(&self, uid: Uid, at: Option<Block::Hash>) -> RpcResult<json::Neuron> {
-		let at = self.block(at)?;
-		let info = self.client.runtime_api().neuron(at, uid).map_err(runtime_error)?;
+	/// Accepts `pending` and forwards `feed` to it until the subscriber leaves or lags.
+	async fn forward(&self, pending: PendingSubscriptionSink, feed: Feed) -> SubscriptionResult {
+		let mut updates = self.feed(feed);
+		let sink = pending.accept().await?;
+		loop {
+			let update = futures::select! {
+				_ = sink.closed().fuse() => return Ok(()),
+				update = updates.recv().fuse() => update,
+			};
+			match update {
+				Ok(message) =>
+					if sink.send(message).await.is_err() {
+						return Ok(());
+					},
+				Err(broadcast::error::RecvError::Lagged(missed)) => {
+					log::info!(
+						target: "rpc",
+						"bittensor: closing a {feed:?} subscription that fell {missed} blocks behind"
+					);
+					return Err(format!(
+						"this subscriber fell behind by {missed} blocks (at most {FEED_LAG_BLOCKS} are kept for it) \
+						 and is closed; subscribe again"
+					)
+					.into());
+				},
+				Err(broadcast::error::RecvError::Closed) =>
+					return Err("the node stopped this feed".to_string().into()),
+			}
+		}
+	}
+}
+
+#[jsonrpsee::core::async_trait]
+impl<C, Block, AccountId> BittensorApiServer for Bittensor<C, Block, AccountId>
+where
+	Block: BlockT<Hash = BlockHash>,
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + BlockchainEvents<Block> + Send + Sync + 'static,
+	C::Api: BittensorRuntimeApi<Block, AccountId>,
+	AccountId: Codec + Ss58Codec + Send + Sync + 'static,
+{
+	fn get_neurons(&self, at: Option<Block::Hash>) -> RpcResult<Wire<Vec<json::Neuron>>> {
+		self.inner.wire(at, View::Neurons)
+	}
+
+	fn get_neurons_lite(&self, at: Option<Block::Hash>) -> RpcResult<Wire<Vec<json::NeuronLite>>> {
+		self.inner.wire(at, View::Lite)
+	}
+
+	fn get_rows(&self, uids: Option<Uids>, at: Option<Block::Hash>) -> RpcResult<Wire<Vec<json::Row>>> {
+		match uids {
+			None => self.inner.wire(at, View::Rows),
+			Some(Uids(uids)) => Ok(Wire::serialize(&self.inner.rows_of(uids, at)?).map_err(runtime_error)?),
+		}
+	}
+
+	fn get_neuron(&self, UidParam(uid): UidParam, at: Option<Block::Hash>) -> RpcResult<json::Neuron> {
+		let (at, _) = self.inner.block(at)?;
+		let info = self.inner.client.runtime_api().neuron(at, uid).map_err(runtime_error)?;
 		let info = info.ok_or(Error::UnknownUid(uid))?;
-		Ok(json::Neuron::new(info, self.decimals))
+		Ok(json::Neuron::new(info, self.inner.decimals))
 	}
 
-	fn get_ranks(&self, at: Option<Block::Hash>) -> RpcResult<Vec<json::Rank>> {
-		let at = self.block(at)?;
-		let ranks = self.client.runtime_api().ranks(at).map_err(runtime_error)?;
-		Ok(ranks
-			.into_iter()
-			.map(|(uid, r)| json::Rank { uid, rank: json::tokens(r, self.decimals) })
-			.collect())
+	fn get_ranks(&self, at: Option<Block::Hash>) -> RpcResult<Wire<Vec<json::Rank>>> {
+		self.inner.wire(at, View::Ranks)
 	}
 
 	fn get_stake(&self, who: Who, at: Option<Block::Hash>) -> RpcResult<json::Stake> {
-		let at = self.block(at)?;
-		let api = self.client.runtime_api();
+		let (at, _) = self.inner.block(at)?;
+		let api = self.inner.client.runtime_api();
 		let uid = match who {
 			Who::Uid(uid) => uid,
 			Who::Account(address) => {
+				// `Who` has checked the length: at most `params::MAX_SS58_LEN` characters.
 				let account = AccountId::from_ss58check(&address).map_err(|e| {
 					Error::InvalidParams(format!("`{address}` is not an SS58 address: {e:?}"))
 				})?;
@@ -226,36 +473,41 @@ where
 		Ok(json::Stake {
 			uid,
 			account: info.account.to_ss58check(),
-			stake: json::tokens(info.stake, self.decimals),
+			stake: json::tokens(info.stake, self.inner.decimals),
 		})
 	}
 
-	fn get_weights(&self, uid: Uid, at: Option<Block::Hash>) -> RpcResult<Vec<(Uid, String)>> {
-		let at = self.block(at)?;
-		let row = self.client.runtime_api().weights(at, uid).map_err(runtime_error)?;
+	fn get_weights(&self, UidParam(uid): UidParam, at: Option<Block::Hash>) -> RpcResult<Vec<(Uid, String)>> {
+		let (at, _) = self.inner.block(at)?;
+		let row = self.inner.client.runtime_api().weights(at, uid).map_err(runtime_error)?;
 		Ok(json::row(row.ok_or(Error::UnknownUid(uid))?))
 	}
 
 	fn get_params(&self, at: Option<Block::Hash>) -> RpcResult<json::Params> {
-		let at = self.block(at)?;
-		let params = self.client.runtime_api().params(at).map_err(runtime_error)?;
-		Ok(json::Params::new(params, self.decimals))
+		let (at, _) = self.inner.block(at)?;
+		let params = self.inner.client.runtime_api().params(at).map_err(runtime_error)?;
+		Ok(json::Params::new(params, self.inner.decimals))
 	}
 
 	fn get_mask(
 		&self,
-		uid: Uid,
-		temperature: f64,
+		UidParam(uid): UidParam,
+		Temperature(temperature): Temperature,
 		at: Option<Block::Hash>,
 	) -> RpcResult<Vec<json::MaskEntry>> {
-		if !(temperature.is_finite() && temperature > 0.0) {
-			return Err(Error::InvalidParams(format!(
-				"temperature must be a positive finite number, got {temperature}"
-			))
-			.into());
-		}
-		let at = self.block(at)?;
-		let neurons = self.neurons(at)?;
-		Ok(json::mask(&neurons, uid, temperature, self.decimals).ok_or(Error::UnknownUid(uid))?)
+		// `Temperature` has checked that it is positive and finite.
+		let (at, _) = self.inner.block(at)?;
+		let api = self.inner.client.runtime_api();
+		let me = api.neuron(at, uid).map_err(runtime_error)?.ok_or(Error::UnknownUid(uid))?;
+		let ranks = api.ranks(at).map_err(runtime_error)?;
+		Ok(json::mask(&me, &ranks, temperature, self.inner.decimals))
+	}
+
+	async fn subscribe_ranks(&self, pending: PendingSubscriptionSink, blocks: Option<Blocks>) -> SubscriptionResult {
+		self.forward(pending, (View::Ranks, blocks.unwrap_or_default())).await
+	}
+
+	async fn subscribe_neurons(&self, pending: PendingSubscriptionSink, blocks: Option<Blocks>) -> SubscriptionResult {
+		self.forward(pending, (View::Lite, blocks.unwrap_or_default())).await
 	}
 }

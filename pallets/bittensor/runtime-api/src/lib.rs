@@ -17,7 +17,7 @@ use alloc::vec::Vec;
 use codec::Codec;
 use sp_arithmetic::Perbill;
 
-pub use pallet_bittensor::{ChainParams, InflationMode, NeuronInfo, Uid};
+pub use pallet_bittensor::{ChainParams, InflationMode, NeuronInfo, NeuronLite, Uid};
 
 sp_api::decl_runtime_apis! {
 	/// Reads of the BitTensor pallet's state at a block.
@@ -25,6 +25,9 @@ sp_api::decl_runtime_apis! {
 	/// Ranks are those of the block step at the end of the block read; stakes include that
 	/// step's inflation; rows leave out neurons that have left (renormalized, as the next block
 	/// step will store them).
+	///
+	/// Version 2 (runtime spec_version 103) adds `neurons_lite` and `rows`.
+	#[api_version(2)]
 	pub trait BittensorApi<AccountId> where AccountId: Codec {
 		/// Every registered neuron with its stake, deposit, rank and weight row, by uid.
 		fn neurons() -> Vec<NeuronInfo<AccountId>>;
@@ -40,5 +43,12 @@ sp_api::decl_runtime_apis! {
 		fn weights(uid: Uid) -> Option<Vec<(Uid, Perbill)>>;
 		/// The pallet's parameters, limits and counters.
 		fn params() -> ChainParams;
+		/// Every registered neuron without its row (the lite metagraph), by uid.
+		#[api_version(2)]
+		fn neurons_lite() -> Vec<NeuronLite<AccountId>>;
+		/// The rows of `uids` in the order given, `None` for a uid not registered; every
+		/// neuron's row, by uid, when `uids` is `None`.
+		#[api_version(2)]
+		fn rows(uids: Option<Vec<Uid>>) -> Vec<(Uid, Option<Vec<(Uid, Perbill)>>)>;
 	}
 }

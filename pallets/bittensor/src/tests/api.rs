@@ -104,3 +104,40 @@ fn unknown_uids_read_as_none() {
 		assert_eq!(Bittensor::api_weights(0), None);
 	});
 }
+
+#[test]
+fn the_lite_metagraph_is_the_full_one_without_rows_and_rows_come_on_request() {
+	ExtBuilder::default()
+		.neurons(vec![(1, 300 * UNIT), (2, 200 * UNIT), (3, 100 * UNIT)])
+		.weights(vec![(0, vec![(0, 2), (1, 1), (2, 1)]), (1, vec![(0, 1)])])
+		.build_and_execute(|| {
+			next_block();
+			let full = Bittensor::api_neurons();
+			let lite = Bittensor::api_neurons_lite();
+			assert_eq!(lite.len(), full.len());
+			for (l, f) in lite.iter().zip(&full) {
+				assert_eq!(
+					(l.uid, l.account, l.stake, l.deposit, l.rank, l.entries as usize),
+					(f.uid, f.account, f.stake, f.deposit, f.rank, f.weights.len())
+				);
+			}
+			assert_eq!(lite.iter().map(|l| l.entries).collect::<Vec<_>>(), vec![3, 1, 1]);
+			// Rows of a set, in the order asked, None for a uid never given out;
+			assert_eq!(
+				Bittensor::api_rows(Some(vec![2, 9, 0])),
+				vec![(2, Some(full[2].weights.clone())), (9, None), (0, Some(full[0].weights.clone()))]
+			);
+			// all rows by uid.
+			let all: Vec<_> = full.iter().map(|n| (n.uid, Some(n.weights.clone()))).collect();
+			assert_eq!(Bittensor::api_rows(None), all);
+
+			// When neuron 2 leaves, the lite view drops it at once; row 0 still stores its entry
+			// for uid 2 until the block step cleans it, and the lite count says what is stored.
+			assert_ok!(Bittensor::unregister(RuntimeOrigin::signed(3)));
+			let lite = Bittensor::api_neurons_lite();
+			assert_eq!(lite.iter().map(|l| (l.uid, l.entries)).collect::<Vec<_>>(), vec![(0, 3), (1, 1)]);
+			assert_eq!(Bittensor::api_rows(Some(vec![0])), vec![(0, Some(Bittensor::api_weights(0).unwrap()))]);
+			next_block();
+			assert_eq!(Bittensor::api_neurons_lite()[0].entries, 2);
+		});
+}
