@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use bittensor_runtime::{opaque::Block, AccountId, Balance, Hash, Nonce, TOKEN_DECIMALS};
+use bittensor_runtime::{opaque::Block, AccountId, Balance, Hash, Nonce};
 use jsonrpsee::RpcModule;
 use sc_consensus_manual_seal::{
 	rpc::{ManualSeal, ManualSealApiServer},
@@ -22,10 +22,9 @@ pub struct FullDeps<C, P> {
 	/// With `--sealing`: the channel that `engine_createBlock` and `engine_finalizeBlock`
 	/// send their commands into.
 	pub manual_seal: Option<futures::channel::mpsc::Sender<EngineCommand<Hash>>>,
-	/// Runs the tasks behind the `bittensor_subscribe*` feeds.
-	pub subscription_executor: Arc<dyn sp_core::traits::SpawnNamed>,
-	/// How much the `bittensor_*` answer cache may hold.
-	pub cache_limits: pallet_bittensor_rpc::CacheLimits,
+	/// The `bittensor_*` methods: made once per node, so that every RPC module built from
+	/// these deps shares one answer cache and one set of subscription feeds.
+	pub bittensor: pallet_bittensor_rpc::Bittensor<C, Block, AccountId>,
 }
 
 /// All the node's RPC extensions: `system_*` (nonce, dry run), `payment_*`, `bittensor_*` and,
@@ -44,17 +43,15 @@ where
 	C::Api: BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
-	use pallet_bittensor_rpc::{Bittensor, BittensorApiServer};
+	use pallet_bittensor_rpc::BittensorApiServer;
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, manual_seal, subscription_executor, cache_limits } = deps;
+	let FullDeps { client, pool, manual_seal, bittensor } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	let decimals = u8::try_from(TOKEN_DECIMALS)?;
-	let bittensor = Bittensor::<_, Block, AccountId>::new(client, decimals, cache_limits, subscription_executor);
 	module.merge(bittensor.into_rpc())?;
 	if let Some(sink) = manual_seal {
 		module.merge(ManualSeal::new(sink).into_rpc())?;

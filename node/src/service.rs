@@ -253,13 +253,21 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		let seal_sink = seal_sink.clone();
-		Box::new(move |subscription_executor| {
+		// One instance for the node: sc-service may call the builder more than once.
+		let decimals = u8::try_from(bittensor_runtime::TOKEN_DECIMALS)
+			.map_err(|e| ServiceError::Other(format!("TOKEN_DECIMALS: {e}")))?;
+		let bittensor = pallet_bittensor_rpc::Bittensor::new(
+			client.clone(),
+			decimals,
+			cache_limits,
+			std::sync::Arc::new(task_manager.spawn_handle()),
+		);
+		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
 				manual_seal: seal_sink.clone(),
-				subscription_executor,
-				cache_limits,
+				bittensor: bittensor.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

@@ -81,7 +81,7 @@ pub struct Node {
 impl Node {
 	/// Starts the node with `args` plus the harness's own: `--base-path`, free RPC and p2p
 	/// ports on loopback, a fixed `--node-key` (validators on non-dev chains need one), no
-	/// Prometheus, no telemetry, no mDNS.
+	/// Prometheus, no telemetry, no mDNS, up to 1,000 RPC connections unless `args` say.
 	pub fn start(name: &str, args: &[&str], base_path: &Path) -> Self {
 		let rpc_port = free_port();
 		let p2p_port = free_port();
@@ -112,7 +112,11 @@ impl Node {
 			.args(["--rpc-port", &self.rpc_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port)])
 			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
-			.args(["--rpc-max-connections", "1000"])
+			.args(if self.args.iter().any(|a| a == "--rpc-max-connections") {
+				&[][..]
+			} else {
+				&["--rpc-max-connections", "1000"][..]
+			})
 			.stdin(Stdio::null())
 			.stdout(Stdio::null())
 			.stderr(Stdio::piped());

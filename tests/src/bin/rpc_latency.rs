@@ -14,9 +14,10 @@
 //! everything held and counted as registration and `set_weights` would have. The node makes
 //! blocks on `engine_createBlock` (manual seal): each block runs the full block step.
 //!
-//! Timing: every call goes over one WebSocket connection on loopback (jsonrpsee, as the
-//! `bittensor-client` crate connects), from the request to the whole answer received as raw
-//! JSON; parsing it into the typed answer is timed apart. Printed: medians over `--calls`
+//! Timing: every read is one HTTP request on loopback (jsonrpsee's HTTP client, keeping its
+//! connection), from the request to the whole answer received as raw JSON, as a polling client
+//! makes it; parsing it into the typed answer is timed apart. Subscriptions are WebSocket
+//! connections (the `bittensor-client` crate's). Printed: medians over `--calls`
 //! samples (and the p90 of the cold full read). A subscriber's delay is from
 //! `engine_createBlock` answering (the block is imported by then) to the notification's
 //! arrival at its subscriber's task (0 when it came before that answer), the largest over all
@@ -25,16 +26,13 @@
 use std::time::{Duration, Instant};
 
 use bittensor_e2e::{
-	client::{
-		self, json,
-		jsonrpsee::{
-			core::client::{ClientT, SubscriptionClientT},
-			rpc_params,
-			ws_client::WsClient,
-		},
-		Hash,
-	},
+	client::{self, json, Hash},
 	node_binary, Node,
+};
+use jsonrpsee::{
+	core::client::{ClientT, SubscriptionClientT},
+	http_client::{HttpClient, HttpClientBuilder},
+	rpc_params,
 };
 use serde_json::value::RawValue;
 
@@ -55,13 +53,13 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// `method` at `at`, timed to the last byte: (milliseconds, raw answer).
-async fn timed(rpc: &WsClient, method: &str, params: client::jsonrpsee::core::params::ArrayParams) -> (f64, Box<RawValue>) {
+async fn timed(rpc: &HttpClient, method: &str, params: jsonrpsee::core::params::ArrayParams) -> (f64, Box<RawValue>) {
 	let t = Instant::now();
 	let raw: Box<RawValue> = rpc.request(method, params).await.unwrap_or_else(|e| panic!("{method}: {e}"));
 	(ms(t.elapsed()), raw)
 }
 
-async fn seal(rpc: &WsClient) -> Hash {
+async fn seal(rpc: &HttpClient) -> Hash {
 	#[derive(serde::Deserialize)]
 	struct Created {
 		hash: Hash,
@@ -79,7 +77,7 @@ struct View {
 	bytes: usize,
 }
 
-async fn measure_view<T: serde::de::DeserializeOwned>(rpc: &WsClient, method: &str, params: impl Fn(Hash) -> client::jsonrpsee::core::params::ArrayParams, calls: usize, n: usize) -> View {
+async fn measure_view<T: serde::de::DeserializeOwned>(rpc: &HttpClient, method: &str, params: impl Fn(Hash) -> jsonrpsee::core::params::ArrayParams, calls: usize, n: usize) -> View {
 	let mut v = View::default();
 	for _ in 0..calls {
 		let at = seal(rpc).await;
@@ -97,9 +95,9 @@ async fn measure_view<T: serde::de::DeserializeOwned>(rpc: &WsClient, method: &s
 	v
 }
 
-/// The delay from import to arrival for `subs` subscribers of the lite metagraph: the median,
-/// over `blocks` blocks, of the slowest subscriber's delay.
-async fn subscriber_delay(url: &str, rpc: &WsClient, subs: usize, blocks: usize) -> f64 {
+/// The delay from import to arrival for `subs` subscribers of `feed` (`Ranks` or `Neurons`,
+/// the lite metagraph): the median, over `blocks` blocks, of the slowest subscriber's delay.
+async fn subscriber_delay(url: &str, rpc: &HttpClient, feed: &str, subs: usize, blocks: usize) -> f64 {
 	#[derive(serde::Deserialize)]
 	struct Head {
 		hash: Hash,
@@ -111,7 +109,11 @@ async fn subscriber_delay(url: &str, rpc: &WsClient, subs: usize, blocks: usize)
 	for _ in 0..subs {
 		let c = client::bittensor_client(url).await.expect("a connection");
 		let mut s = c
-			.subscribe::<Box<RawValue>, _>("bittensor_subscribeNeurons", rpc_params!["best"], "bittensor_unsubscribeNeurons")
+			.subscribe::<Box<RawValue>, _>(
+				&format!("bittensor_subscribe{feed}"),
+				rpc_params!["best"],
+				&format!("bittensor_unsubscribe{feed}"),
+			)
 			.await
 			.expect("a subscription");
 		let tx = tx.clone();
@@ -163,7 +165,7 @@ async fn main() {
 	if sizes.is_empty() {
 		sizes = vec![256, 1024, 4096];
 	}
-	println!("bittensor_* latency: medians of {calls} samples, one WebSocket connection on loopback; node {}", node_binary().display());
+	println!("bittensor_* latency: medians of {calls} samples, HTTP on loopback; node {}", node_binary().display());
 	let mut reads = Vec::new();
 	let mut delays = Vec::new();
 	for &entries in &grid_entries {
@@ -175,13 +177,17 @@ async fn main() {
 				&format!("latency-{n}x{entries}"),
 				&[
 					"--chain", &chain, "--alice", "--sealing", "manual",
-					"--rpc-max-response-size", "256", "--rpc-max-connections", "1000",
+					"--rpc-max-response-size", "256",
 				],
 				dir.path(),
 			);
 			node.wait_for_log("Running JSON-RPC server", Duration::from_secs(600)).await;
 			let url = node.ws_url();
-			let rpc = client::bittensor_client(&url).await.expect("the node answers");
+			let rpc = HttpClientBuilder::default()
+				.max_response_size(client::MAX_RESPONSE_BYTES)
+				.request_timeout(Duration::from_secs(120))
+				.build(format!("http://127.0.0.1:{}", node.rpc_port))
+				.expect("an HTTP client");
 			seal(&rpc).await;
 			eprintln!("n = {n}, {entries} a row: node up in {:.0} s", started.elapsed().as_secs_f64());
 
@@ -198,9 +204,11 @@ async fn main() {
 			reads.push((n, entries, median(full.cold.clone()), p90, median(full.cached.clone()), full.bytes, median(full.parse.clone()),
 				median(lite.cold.clone()), median(lite.cached.clone()), lite.bytes, median(lite.parse.clone()),
 				median(rows.cold.clone()), median(rows.cached.clone()), rows.bytes, median(state_call)));
-			for subs in [1, 100] {
-				let d = subscriber_delay(&url, &rpc, subs, blocks).await;
-				delays.push((n, entries, subs, d));
+			for feed in ["Ranks", "Neurons"] {
+				for subs in [1, 100] {
+					let d = subscriber_delay(&url, &rpc, feed, subs, blocks).await;
+					delays.push((n, entries, feed, subs, d));
+				}
 			}
 			drop(node);
 		}
@@ -220,9 +228,10 @@ async fn main() {
 	}
 	println!("(milliseconds; MB = 10^6 bytes of JSON; parse: the client's serde_json parse into the typed answer)");
 	println!();
-	println!("| n | entries/row | subscribers | delay, slowest subscriber (ms) | of the {BLOCK_TIME_MS:.0} ms block time |");
-	println!("|---|---|---|---|---|");
-	for (n, e, subs, d) in &delays {
-		println!("| {n} | {e} | {subs} | {d:.1} | {:.1}% |", d / BLOCK_TIME_MS * 100.0);
+	println!("| n | entries/row | feed | subscribers | delay, slowest subscriber (ms) | of the {BLOCK_TIME_MS:.0} ms block time |");
+	println!("|---|---|---|---|---|---|");
+	for (n, e, feed, subs, d) in &delays {
+		let feed = if *feed == "Ranks" { "subscribeRanks" } else { "subscribeNeurons (lite)" };
+		println!("| {n} | {e} | {feed} | {subs} | {d:.1} | {:.1}% |", d / BLOCK_TIME_MS * 100.0);
 	}
 }

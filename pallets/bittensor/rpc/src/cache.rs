@@ -55,9 +55,9 @@ struct Inner<K> {
 pub struct Cache<K> {
 	limits: CacheLimits,
 	inner: Mutex<Inner<K>>,
-	/// Held while an answer is computed, so that callers missing the same answer at once wait
-	/// for the first one's instead of computing it again.
-	computing: Mutex<()>,
+	/// A lock per answer being computed, so that callers missing the same answer at once wait
+	/// for the first one's instead of computing it again, while other answers go on.
+	computing: Mutex<HashMap<K, Arc<Mutex<()>>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -69,7 +69,7 @@ impl<K: Hash + Eq + Clone> Cache<K> {
 	/// An empty cache within `limits`.
 	pub fn new(limits: CacheLimits) -> Self {
 		let inner = Inner { map: HashMap::new(), order: VecDeque::new(), stats: CacheStats::default() };
-		Self { limits, inner: Mutex::new(inner), computing: Mutex::new(()) }
+		Self { limits, inner: Mutex::new(inner), computing: Mutex::new(HashMap::new()) }
 	}
 
 	fn get(&self, key: &K) -> Option<Arc<RawValue>> {
@@ -113,13 +113,20 @@ impl<K: Hash + Eq + Clone> Cache<K> {
 		if let Some(hit) = self.get(&key) {
 			return Ok(hit);
 		}
-		let _computing = lock(&self.computing);
-		if let Some(hit) = self.get(&key) {
-			return Ok(hit);
+		let this_key = lock(&self.computing).entry(key.clone()).or_default().clone();
+		let result = {
+			let _computing = lock(&this_key);
+			match self.get(&key) {
+				Some(hit) => Ok(hit),
+				None => compute().inspect(|value| self.insert(key.clone(), value.clone())),
+			}
+		};
+		// The last one out removes the key's lock (the map holds one reference, we another).
+		let mut computing = lock(&self.computing);
+		if computing.get(&key).is_some_and(|l| Arc::strong_count(l) <= 2) {
+			computing.remove(&key);
 		}
-		let value = compute()?;
-		self.insert(key, value.clone());
-		Ok(value)
+		result
 	}
 
 	/// The counters now.
@@ -176,5 +183,45 @@ mod tests {
 		// A failed computation keeps nothing.
 		assert!(cache.get_or_compute(5, || Err::<Arc<RawValue>, _>("no")).is_err());
 		assert!(fill(&cache, 5, 10));
+		assert!(lock(&cache.computing).is_empty(), "no lock is left behind");
+	}
+
+	#[test]
+	fn one_answer_is_computed_once_while_others_go_on() {
+		use std::sync::atomic::{AtomicUsize, Ordering};
+		let cache = Arc::new(Cache::new(CacheLimits::default()));
+		let computed = Arc::new(AtomicUsize::new(0));
+		let (started_tx, started_rx) = std::sync::mpsc::channel();
+		let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+		// A slow computation of key 1, held until released,
+		let slow = {
+			let (cache, computed) = (cache.clone(), computed.clone());
+			std::thread::spawn(move || {
+				cache.get_or_compute(1u32, || {
+					started_tx.send(()).unwrap();
+					release_rx.recv().unwrap();
+					computed.fetch_add(1, Ordering::SeqCst);
+					Ok::<_, ()>(json(10))
+				})
+			})
+		};
+		started_rx.recv().unwrap();
+		// does not hold back another key,
+		assert!(fill(&cache, 2, 10));
+		// and a second caller of key 1 waits for the first one's answer.
+		let waiter = {
+			let (cache, computed) = (cache.clone(), computed.clone());
+			std::thread::spawn(move || {
+				cache.get_or_compute(1u32, || {
+					computed.fetch_add(1, Ordering::SeqCst);
+					Ok::<_, ()>(json(10))
+				})
+			})
+		};
+		std::thread::sleep(std::time::Duration::from_millis(50));
+		release_tx.send(()).unwrap();
+		assert_eq!(slow.join().unwrap().unwrap().get(), waiter.join().unwrap().unwrap().get());
+		assert_eq!(computed.load(Ordering::SeqCst), 1, "key 1 was computed once");
+		assert!(lock(&cache.computing).is_empty());
 	}
 }

@@ -80,7 +80,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Wire<T> {
 }
 
 /// Which blocks a subscription follows.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[serde(rename_all = "camelCase")]
 pub enum Blocks {
 	/// Every new best block (the default).
@@ -233,18 +233,101 @@ pub struct MaskEntry {
 /// `amount` base units as tokens with all `decimals` decimals: `1_500_000_000_000` with 12
 /// decimals is `"1.500000000000"`.
 pub fn tokens(amount: u128, decimals: u8) -> String {
-	let decimals = u32::from(decimals.min(38));
-	if decimals == 0 {
-		return amount.to_string();
-	}
-	let unit = 10u128.pow(decimals);
-	format!("{}.{:0width$}", amount / unit, amount % unit, width = decimals as usize)
+	Tokens(amount, decimals).to_string()
 }
 
 /// A `Perbill` as a fraction with nine decimals: `"0.250000000"`, `"1.000000000"`.
 pub fn fraction(p: Perbill) -> String {
-	let parts = p.deconstruct();
-	format!("{}.{:09}", parts / 1_000_000_000, parts % 1_000_000_000)
+	Fraction(p).to_string()
+}
+
+/// Base units as tokens, written where they go ([`tokens`] is its text; as JSON, a string).
+#[derive(Clone, Copy)]
+struct Tokens(u128, u8);
+
+impl std::fmt::Display for Tokens {
+	fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+		let (amount, decimals) = (self.0, u32::from(self.1.min(38)));
+		if decimals == 0 {
+			return write!(f, "{amount}");
+		}
+		let unit = 10u128.pow(decimals);
+		write!(f, "{}.{:0width$}", amount / unit, amount % unit, width = decimals as usize)
+	}
+}
+
+impl Serialize for Tokens {
+	fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		serializer.collect_str(self)
+	}
+}
+
+/// A `Perbill` as a fraction, written where it goes ([`fraction`] is its text).
+#[derive(Clone, Copy)]
+struct Fraction(Perbill);
+
+impl std::fmt::Display for Fraction {
+	fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+		let parts = self.0.deconstruct();
+		write!(f, "{}.{:09}", parts / 1_000_000_000, parts % 1_000_000_000)
+	}
+}
+
+impl Serialize for Fraction {
+	fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		serializer.collect_str(self)
+	}
+}
+
+/// A row as it goes on the wire: `[[uid, "weight"], …]`, written straight from the `Perbill`s.
+struct RowOut<'a>(&'a [(Uid, Perbill)]);
+
+impl Serialize for RowOut<'_> {
+	fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		serializer.collect_seq(self.0.iter().map(|(j, w)| (j, Fraction(*w))))
+	}
+}
+
+/// A [`Neuron`] as the node writes it: the same JSON, straight from the runtime API's
+/// answer, without a string per weight first (the metagraph of 4,096 neurons at 256 entries a
+/// row has a million of them).
+pub(crate) struct NeuronOut<'a, AccountId> {
+	info: &'a NeuronInfo<AccountId>,
+	decimals: u8,
+}
+
+impl<'a, AccountId> NeuronOut<'a, AccountId> {
+	pub(crate) fn new(info: &'a NeuronInfo<AccountId>, decimals: u8) -> Self {
+		Self { info, decimals }
+	}
+}
+
+impl<AccountId: Ss58Codec> Serialize for NeuronOut<'_, AccountId> {
+	fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		use serde::ser::SerializeStruct;
+		let (n, d) = (self.info, self.decimals);
+		let mut s = serializer.serialize_struct("Neuron", 6)?;
+		s.serialize_field("uid", &n.uid)?;
+		s.serialize_field("account", &n.account.to_ss58check())?;
+		s.serialize_field("stake", &Tokens(n.stake, d))?;
+		s.serialize_field("deposit", &Tokens(n.deposit, d))?;
+		s.serialize_field("rank", &Tokens(n.rank, d))?;
+		s.serialize_field("weights", &RowOut(&n.weights))?;
+		s.end()
+	}
+}
+
+/// A [`Row`] as the node writes it, straight from the `Perbill`s.
+pub(crate) struct RowEntryOut<'a>(pub(crate) Uid, pub(crate) &'a [(Uid, Perbill)]);
+
+impl Serialize for RowEntryOut<'_> {
+	fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		use serde::ser::SerializeStruct;
+		let mut s = serializer.serialize_struct("Row", 2)?;
+		s.serialize_field("uid", &self.0)?;
+		s.serialize_field("weights", &RowOut(self.1))?;
+		s.end()
+	}
 }
 
 /// Parses tokens as [`tokens`] writes them (`"12"`, `"0.5"`, `"1234.000000000001"`: at most
@@ -463,6 +546,29 @@ mod tests {
 		let m3 = mask(&neuron(3, 1, &[(0, 1_000_000_000)]), &ranks, 0.5, 12);
 		assert_eq!(m3[1].weight, "0.000000000");
 		assert_eq!(m3[1].mask, format!("{:.12}", sig(-1.5)));
+	}
+
+	#[test]
+	fn the_node_writes_neurons_and_rows_as_the_wire_types_say() {
+		let info = NeuronInfo {
+			uid: 7,
+			account: sp_runtime::AccountId32::new([1; 32]),
+			stake: u128::MAX,
+			deposit: 1,
+			rank: 7_250_000_000_000,
+			weights: vec![(2, Perbill::from_parts(1)), (7, Perbill::from_parts(999_999_999))],
+		};
+		for d in [0, 9, 12, 38] {
+			assert_eq!(
+				serde_json::to_string(&NeuronOut::new(&info, d)).unwrap(),
+				serde_json::to_string(&Neuron::new(info.clone(), d)).unwrap()
+			);
+		}
+		let row = Row { uid: 7, weights: super::row(info.weights.clone()) };
+		assert_eq!(
+			serde_json::to_string(&RowEntryOut(7, &info.weights)).unwrap(),
+			serde_json::to_string(&row).unwrap()
+		);
 	}
 
 	#[test]

@@ -24,9 +24,9 @@
 //! | `bittensor_subscribeNeurons` | `["best" or "finalized"?]` | `{hash, number, value: [NeuronLite]}` each block |
 //!
 //! The large answers (neurons, lite neurons, all rows, ranks) are kept by block in a bounded
-//! [`cache`]. A subscription's answer is made once per block for all its subscribers; a
-//! subscriber that falls [`FEED_LAG_BLOCKS`] blocks behind is closed with an error
-//! notification saying so, and the node goes on. Errors have distinct codes, in
+//! [`cache`]. A subscription's answer is made once per block for all its subscribers. A
+//! subscriber is never waited for: one whose connection's message buffer is full (it does not
+//! read) is closed with an error notification saying so, and the node goes on. Errors have distinct codes, in
 //! [`error_code`]; parameters are size-checked as they are decoded ([`params`]).
 
 #![deny(missing_docs)]
@@ -63,7 +63,8 @@ pub use json::{Blocks, Update, Wire};
 pub use pallet_bittensor_runtime_api::BittensorApi as BittensorRuntimeApi;
 pub use params::{Temperature, UidParam, Uids, Who};
 
-/// How many blocks a subscriber may fall behind its feed before it is closed.
+/// How many updates a feed keeps for a subscriber whose task has not taken them yet (the task
+/// only moves them into the connection's buffer, without waiting).
 pub const FEED_LAG_BLOCKS: usize = 16;
 
 /// The JSON-RPC error codes of the `bittensor_*` methods.
@@ -191,9 +192,16 @@ enum View {
 /// A subscription feed: a view, on best or finalized blocks.
 type Feed = (View, Blocks);
 
-/// The `bittensor_*` methods over a client whose runtime has `BittensorApi`.
+/// The `bittensor_*` methods over a client whose runtime has `BittensorApi`. Clones share one
+/// cache and one set of feeds: make it once per node and clone it into the RPC builder.
 pub struct Bittensor<C, Block: BlockT, AccountId> {
 	inner: Arc<Inner<C, Block, AccountId>>,
+}
+
+impl<C, Block: BlockT, AccountId> Clone for Bittensor<C, Block, AccountId> {
+	fn clone(&self) -> Self {
+		Self { inner: self.inner.clone() }
+	}
 }
 
 struct Inner<C, Block: BlockT, AccountId> {
@@ -244,8 +252,8 @@ where
 	C::Api: BittensorRuntimeApi<Block, AccountId>,
 	AccountId: Codec + Ss58Codec + Send + Sync + 'static,
 {
-	/// The block to read (`at` if the node knows it, else the best block) and the version of
-	/// its runtime's `BittensorApi`; an error if it has none.
+	/// The block to read (`at`, or the best block when `None`; an unknown `at` is an error) and
+	/// the version of its runtime's `BittensorApi` (an error if it has none).
 	fn block(&self, at: Option<Block::Hash>) -> Result<(Block::Hash, u32), Error> {
 		let hash = match at {
 			None => self.client.info().best_hash,
@@ -270,8 +278,10 @@ where
 			let d = self.decimals;
 			let full = || api.neurons(at).map_err(runtime_error);
 			match view {
-				View::Neurons =>
-					to_json(&full()?.into_iter().map(|n| json::Neuron::new(n, d)).collect::<Vec<_>>()),
+				View::Neurons => {
+					let neurons = full()?;
+					to_json(&neurons.iter().map(|n| json::NeuronOut::new(n, d)).collect::<Vec<_>>())
+				},
 				View::Lite if version >= LITE_API_VERSION => {
 					let lite = api.neurons_lite(at).map_err(runtime_error)?;
 					to_json(&lite.into_iter().map(|n| json::NeuronLite::new(n, d)).collect::<Vec<_>>())
@@ -285,12 +295,7 @@ where
 					} else {
 						full()?.into_iter().map(|n| (n.uid, n.weights)).collect()
 					};
-					to_json(
-						&rows
-							.into_iter()
-							.map(|(uid, row)| json::Row { uid, weights: json::row(row) })
-							.collect::<Vec<_>>(),
-					)
+					to_json(&rows.iter().map(|(uid, row)| json::RowEntryOut(*uid, row)).collect::<Vec<_>>())
 				},
 				View::Ranks => {
 					let ranks = api.ranks(at).map_err(runtime_error)?;
@@ -360,6 +365,9 @@ where
 				.map(|n| (n.hash, *n.header.number()))
 				.boxed(),
 		};
+		// Only the newest of the heads that came while the last one was being made: a feed
+		// that falls behind skips blocks rather than queueing them.
+		let heads = heads.ready_chunks(64).filter_map(|mut batch| async move { batch.pop() });
 		let task = heads.for_each(move |(hash, number)| {
 			let (inner, sender) = (inner.clone(), sender.clone());
 			async move {
@@ -388,20 +396,31 @@ where
 		receiver
 	}
 
-	/// Accepts `pending` and forwards `feed` to it until the subscriber leaves or lags.
+	/// Accepts `pending` and forwards `feed` to it until the subscriber leaves, or its
+	/// connection's buffer is full, or it lags.
 	async fn forward(&self, pending: PendingSubscriptionSink, feed: Feed) -> SubscriptionResult {
 		let mut updates = self.feed(feed);
-		let sink = pending.accept().await?;
+		let mut sink = pending.accept().await?;
 		loop {
 			let update = futures::select! {
 				_ = sink.closed().fuse() => return Ok(()),
 				update = updates.recv().fuse() => update,
 			};
 			match update {
-				Ok(message) =>
-					if sink.send(message).await.is_err() {
-						return Ok(());
+				Ok(message) => match sink.try_send(message) {
+					Ok(()) => {},
+					Err(jsonrpsee::core::server::TrySendError::Closed(_)) => return Ok(()),
+					Err(jsonrpsee::core::server::TrySendError::Full(_)) => {
+						log::info!(
+							target: "rpc",
+							"bittensor: closing a {feed:?} subscription whose connection does not read (its buffer is full)"
+						);
+						return Err("this subscriber's connection buffer is full (it does not read its \
+							notifications) and it is closed; subscribe again"
+							.to_string()
+							.into());
 					},
+				},
 				Err(broadcast::error::RecvError::Lagged(missed)) => {
 					log::info!(
 						target: "rpc",

@@ -88,10 +88,9 @@ impl<'de> Deserialize<'de> for Temperature {
 		match value(deserializer)? {
 			Value::Number(n) => match n.as_f64() {
 				Some(t) if t.is_finite() && t > 0.0 => Ok(Temperature(t)),
-				Some(t) if t.is_finite() => Err(de::Error::custom(format!(
-					"the temperature must be a positive finite number, got {t}"
-				))),
-				_ => Err(de::Error::custom("the temperature must be a positive finite number")),
+				Some(t) if t == 0.0 => Err(de::Error::custom("the temperature must be positive, not 0")),
+				Some(t) if t < 0.0 => Err(de::Error::custom("the temperature must be positive, not negative")),
+				_ => Err(de::Error::custom("the temperature must be a finite number")),
 			},
 			other => Err(de::Error::custom(format!(
 				"the temperature is a JSON number, not {}",
@@ -135,8 +134,8 @@ impl<'de> Deserialize<'de> for Who {
 	}
 }
 
-/// A list of at most [`MAX_UIDS`] uids. A longer list is refused at its first element past the
-/// limit, before the rest is read.
+/// A list of at most [`MAX_UIDS`] distinct uids. A longer list is refused at its first element
+/// past the limit, before the rest is read; a uid listed twice is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Uids(pub Vec<Uid>);
@@ -157,9 +156,13 @@ impl<'de> Deserialize<'de> for Uids {
 
 			fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Uids, A::Error> {
 				let mut uids = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_UIDS));
+				let mut seen = std::collections::HashSet::new();
 				while let Some(UidParam(uid)) = seq.next_element::<UidParam>()? {
 					if uids.len() == MAX_UIDS {
 						return Err(de::Error::custom(format!("more than {MAX_UIDS} uids")));
+					}
+					if !seen.insert(uid) {
+						return Err(de::Error::custom(format!("uid {uid} is listed twice")));
 					}
 					uids.push(uid);
 				}
@@ -167,6 +170,20 @@ impl<'de> Deserialize<'de> for Uids {
 			}
 		}
 		deserializer.deserialize_seq(UidsVisitor)
+	}
+}
+
+/// Which blocks a subscription follows: `"best"` (also when absent) or `"finalized"`.
+impl<'de> Deserialize<'de> for crate::json::Blocks {
+	fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+		match value(deserializer)? {
+			Value::String(s) if s == "best" => Ok(Self::Best),
+			Value::String(s) if s == "finalized" => Ok(Self::Finalized),
+			other => Err(de::Error::custom(format!(
+				"the blocks to follow are \"best\" or \"finalized\", not {}",
+				describe(&other)
+			))),
+		}
 	}
 }
 
@@ -210,15 +227,27 @@ mod tests {
 	}
 
 	#[test]
+	fn blocks_are_best_or_finalized() {
+		use crate::json::Blocks;
+		assert_eq!(serde_json::from_str::<Blocks>("\"best\"").unwrap(), Blocks::Best);
+		assert_eq!(serde_json::from_str::<Blocks>("\"finalized\"").unwrap(), Blocks::Finalized);
+		assert_eq!(serde_json::to_string(&Blocks::Finalized).unwrap(), "\"finalized\"");
+		let err = serde_json::from_str::<Blocks>(&format!("\"{}\"", "x".repeat(1 << 20))).unwrap_err().to_string();
+		assert!(err.contains("not a string (1048576 bytes)") && err.len() < 200, "{err}");
+	}
+
+	#[test]
 	fn uid_lists_stop_at_the_limit() {
 		let ok: Uids = serde_json::from_str("[3, 1, 2]").unwrap();
 		assert_eq!(ok, Uids(vec![3, 1, 2]));
-		let at_limit = serde_json::to_string(&vec![0u32; MAX_UIDS]).unwrap();
+		let at_limit = serde_json::to_string(&(0..MAX_UIDS as u32).collect::<Vec<_>>()).unwrap();
 		assert_eq!(serde_json::from_str::<Uids>(&at_limit).unwrap().0.len(), MAX_UIDS);
-		let over = serde_json::to_string(&vec![0u32; MAX_UIDS + 1]).unwrap();
+		let over = serde_json::to_string(&(0..=MAX_UIDS as u32).collect::<Vec<_>>()).unwrap();
 		let err = serde_json::from_str::<Uids>(&over).unwrap_err().to_string();
 		assert!(err.contains("more than 4096 uids"), "{err}");
 		assert!(serde_json::from_str::<Uids>("[-1]").is_err());
+		let twice = serde_json::from_str::<Uids>("[1, 2, 1]").unwrap_err().to_string();
+		assert!(twice.contains("uid 1 is listed twice"), "{twice}");
 		assert!(serde_json::from_str::<Uids>("\"0\"").is_err());
 	}
 }

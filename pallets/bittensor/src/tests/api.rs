@@ -136,7 +136,9 @@ fn the_lite_metagraph_is_the_full_one_without_rows_and_rows_come_on_request() {
 			assert_ok!(Bittensor::unregister(RuntimeOrigin::signed(3)));
 			let lite = Bittensor::api_neurons_lite();
 			assert_eq!(lite.iter().map(|l| (l.uid, l.entries)).collect::<Vec<_>>(), vec![(0, 3), (1, 1)]);
-			assert_eq!(Bittensor::api_rows(Some(vec![0])), vec![(0, Some(Bittensor::api_weights(0).unwrap()))]);
+			// Its rows leave the departed entry out at once, renormalized.
+			let row0 = vec![(0, p(666_666_667)), (1, p(333_333_333))];
+			assert_eq!(Bittensor::api_rows(Some(vec![0])), vec![(0, Some(row0))]);
 			next_block();
 			assert_eq!(Bittensor::api_neurons_lite()[0].entries, 2);
 		});
