@@ -9,6 +9,9 @@ use alloc::vec::Vec;
 use frame_support::traits::Get;
 use sp_arithmetic::Perbill;
 
+/// A row as the runtime API returns it: `(uid, w)` by uid.
+pub type Row = Vec<(Uid, Perbill)>;
+
 fn to_perbill(row: Vec<(Uid, u32)>) -> Vec<(Uid, Perbill)> {
 	row.into_iter().map(|(j, parts)| (j, Perbill::from_parts(parts))).collect()
 }
@@ -69,7 +72,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The rows of `uids` as they count now, in the order asked (every registered neuron's, by
 	/// uid, when `None`); `None` for a uid that is not registered.
-	pub fn api_rows(uids: Option<Vec<Uid>>) -> Vec<(Uid, Option<Vec<(Uid, Perbill)>>)> {
+	pub fn api_rows(uids: Option<Vec<Uid>>) -> Vec<(Uid, Option<Row>)> {
 		match uids {
 			Some(uids) => uids.into_iter().map(|uid| (uid, Self::api_weights(uid))).collect(),
 			None => Self::api_neurons().into_iter().map(|n| (n.uid, Some(n.weights))).collect(),
