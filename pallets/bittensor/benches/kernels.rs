@@ -3,7 +3,8 @@
 //!
 //! - `kernels`: the block step's kernels, `math::rank` (eq. 5) then `math::inflation` (eq. 6),
 //!   in fixed point, on rows already mapped to columns;
-//! - `csr_f64`: a plain f64 CSR sparse mat-vec `R = (1/n) W^T s`, the physical floor;
+//! - `csr_int`: a plain integer CSR sparse mat-vec `R = (1/n) W^T s` (stakes times `Perbill`
+//!   parts, summed in `u128`, one division a column), the physical floor;
 //!
 //! and, after both, the benchmarked wasm block step's compute part: the ref time of
 //! `weights.rs`' `block_step` at these sizes with database weights of zero (a runtime below
@@ -12,8 +13,8 @@
 //!
 //! Run: `cargo bench -p pallet-bittensor --bench kernels`.
 //!
-//! Floats appear here only as the floor to compare against (and for timing); nothing of this
-//! file is in the runtime, whose arithmetic stays fixed point (`math`).
+//! Everything here is integer arithmetic, as in the runtime (`math`); times are whole
+//! nanoseconds and the ratios are printed to a tenth.
 
 use criterion::{black_box, criterion_group, Criterion};
 use pallet_bittensor::math;
@@ -53,46 +54,47 @@ fn kernels(stakes: &[u128], rows: &[Vec<(usize, u32)>]) -> Vec<u128> {
 	math::inflation(&ranks, TAU)
 }
 
-/// Compressed sparse rows in f64.
+/// Compressed sparse rows of `Perbill` parts.
 struct Csr {
 	starts: Vec<usize>,
 	cols: Vec<u32>,
-	vals: Vec<f64>,
+	parts: Vec<u32>,
 }
 
 fn csr(rows: &[Vec<(usize, u32)>]) -> Csr {
-	let mut c = Csr { starts: vec![0], cols: Vec::new(), vals: Vec::new() };
+	let mut c = Csr { starts: vec![0], cols: Vec::new(), parts: Vec::new() };
 	for row in rows {
 		for &(j, p) in row {
 			c.cols.push(j as u32);
-			c.vals.push(p as f64 / 1e9);
+			c.parts.push(p);
 		}
 		c.starts.push(c.cols.len());
 	}
 	c
 }
 
-fn csr_rank(m: &Csr, s: &[f64], out: &mut [f64]) {
-	out.iter_mut().for_each(|r| *r = 0.0);
-	let inv_n = 1.0 / N as f64;
+/// `R_j = floor(sum_i s_i p_ij / (n 10^9))`: no floor per term, no normalization, no inflation.
+fn csr_rank(m: &Csr, s: &[u128], out: &mut [u128]) {
+	out.iter_mut().for_each(|r| *r = 0);
 	for i in 0..N {
-		let si = s[i] * inv_n;
+		let si = s[i];
 		for e in m.starts[i]..m.starts[i + 1] {
-			out[m.cols[e] as usize] += si * m.vals[e];
+			out[m.cols[e] as usize] += si * u128::from(m.parts[e]);
 		}
 	}
+	let scale = N as u128 * 1_000_000_000;
+	out.iter_mut().for_each(|r| *r /= scale);
 }
 
 fn bench(c: &mut Criterion) {
 	let rows = rows();
 	let stakes = stakes();
 	let m = csr(&rows);
-	let s: Vec<f64> = stakes.iter().map(|&x| x as f64).collect();
-	let mut out = vec![0.0; N];
+	let mut out = vec![0u128; N];
 	let mut group = c.benchmark_group("block_step_4096x256");
 	group.sample_size(20);
 	group.bench_function("kernels", |b| b.iter(|| black_box(kernels(black_box(&stakes), &rows))));
-	group.bench_function("csr_f64", |b| b.iter(|| csr_rank(black_box(&m), black_box(&s), &mut out)));
+	group.bench_function("csr_int", |b| b.iter(|| csr_rank(black_box(&m), black_box(&stakes), &mut out)));
 	group.finish();
 }
 
@@ -123,44 +125,55 @@ mod zero_db {
 }
 
 /// Median wall time of `f`, in nanoseconds, over `runs` runs.
-fn median_ns(runs: usize, mut f: impl FnMut()) -> f64 {
-	let mut t: Vec<f64> = (0..runs)
+fn median_ns(runs: usize, mut f: impl FnMut()) -> u128 {
+	let mut t: Vec<u128> = (0..runs)
 		.map(|_| {
 			let s = Instant::now();
 			f();
-			s.elapsed().as_nanos() as f64
+			s.elapsed().as_nanos()
 		})
 		.collect();
-	t.sort_by(f64::total_cmp);
+	t.sort_unstable();
 	t[runs / 2]
+}
+
+/// Nanoseconds as milliseconds with two decimals.
+fn ms(ns: u128) -> String {
+	format!("{}.{:02}", ns / 1_000_000, ns / 10_000 % 100)
+}
+
+/// `a / b` to a tenth.
+fn ratio(a: u128, b: u128) -> String {
+	let tenths = a * 10 / b.max(1);
+	format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 fn ratios() {
 	let rows = rows();
 	let stakes = stakes();
 	let m = csr(&rows);
-	let s: Vec<f64> = stakes.iter().map(|&x| x as f64).collect();
-	let mut out = vec![0.0; N];
-	// The f64 mat-vec and the fixed-point kernels agree (to the floors of eq. 5).
+	let mut out = vec![0u128; N];
+	// The plain mat-vec and the fixed-point kernels agree, to the floors of eq. 5: one per term,
+	// K terms a column.
 	let ranks = math::rank(N, N as u32, stakes.iter().copied().zip(rows.iter().map(|r| r.as_slice())));
-	csr_rank(&m, &s, &mut out);
+	csr_rank(&m, &stakes, &mut out);
 	for j in 0..N {
-		assert!((ranks[j] as f64 - out[j]).abs() <= K as f64 + 1e-9 * out[j], "column {j}");
+		assert!(ranks[j].abs_diff(out[j]) <= K as u128 + 1, "column {j}: {} vs {}", ranks[j], out[j]);
 	}
 	let kernels_ns = median_ns(21, || {
 		black_box(kernels(black_box(&stakes), &rows));
 	});
-	let csr_ns = median_ns(21, || csr_rank(black_box(&m), black_box(&s), &mut out));
-	let wasm_ns = zero_db::compute_ps() as f64 / 1e3;
+	let csr_ns = median_ns(21, || csr_rank(black_box(&m), black_box(&stakes), &mut out));
+	let wasm_ns = u128::from(zero_db::compute_ps()) / 1000;
 	println!();
 	println!("block step at {N} x {K} ({} entries), medians of 21 runs:", N * K);
-	println!("  f64 CSR mat-vec (floor):        {:>9.2} ms", csr_ns / 1e6);
-	println!("  math::rank + math::inflation:   {:>9.2} ms  ({:.1}x the floor)", kernels_ns / 1e6, kernels_ns / csr_ns);
+	println!("  integer CSR mat-vec (floor):    {:>9} ms", ms(csr_ns));
+	println!("  math::rank + math::inflation:   {:>9} ms  ({}x the floor)", ms(kernels_ns), ratio(kernels_ns, csr_ns));
 	println!(
-		"  wasm block_step compute (bench): {:>8.2} ms  ({:.1}x the floor, {:.1}x the native kernels)",
-		wasm_ns / 1e6,
-		wasm_ns / csr_ns,
-		wasm_ns / kernels_ns
+		"  wasm block_step compute (bench): {:>8} ms  ({}x the floor, {}x the native kernels)",
+		ms(wasm_ns),
+		ratio(wasm_ns, csr_ns),
+		ratio(wasm_ns, kernels_ns)
 	);
 }
 

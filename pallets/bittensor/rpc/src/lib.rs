@@ -315,8 +315,9 @@ where
 		Ok(Wire::from_json(self.view(at, version, view)?))
 	}
 
-	/// The rows of `uids` at `at`, in the order asked: an unknown uid is an error.
-	fn rows_of(&self, uids: Vec<Uid>, at: Option<Block::Hash>) -> Result<Vec<json::Row>, Error> {
+	/// The JSON of the rows of `uids` at `at`, in the order asked, written as the cached
+	/// all-rows view is: an unknown uid is an error.
+	fn rows_of(&self, uids: Vec<Uid>, at: Option<Block::Hash>) -> Result<Arc<RawValue>, Error> {
 		let (at, version) = self.block(at)?;
 		let api = self.client.runtime_api();
 		let rows: Vec<(Uid, Option<Vec<_>>)> = if version >= LITE_API_VERSION {
@@ -328,12 +329,11 @@ where
 			}
 			rows
 		};
-		rows.into_iter()
-			.map(|(uid, row)| {
-				let row = row.ok_or(Error::UnknownUid(uid))?;
-				Ok(json::Row { uid, weights: json::row(row) })
-			})
-			.collect()
+		let rows = rows
+			.iter()
+			.map(|(uid, row)| row.as_deref().map(|row| json::RowEntryOut(*uid, row)).ok_or(Error::UnknownUid(*uid)))
+			.collect::<Result<Vec<_>, _>>()?;
+		to_json(&rows)
 	}
 }
 
@@ -458,7 +458,7 @@ where
 	fn get_rows(&self, uids: Option<Uids>, at: Option<Block::Hash>) -> RpcResult<Wire<Vec<json::Row>>> {
 		match uids {
 			None => self.inner.wire(at, View::Rows),
-			Some(Uids(uids)) => Ok(Wire::serialize(&self.inner.rows_of(uids, at)?).map_err(runtime_error)?),
+			Some(Uids(uids)) => Ok(Wire::from_json(self.inner.rows_of(uids, at)?)),
 		}
 	}
 
