@@ -289,6 +289,14 @@ impl_runtime_apis! {
 		fn rows(uids: Option<Vec<u32>>) -> Vec<(u32, Option<Vec<(u32, sp_runtime::Perbill)>>)> {
 			Bittensor::api_rows(uids)
 		}
+
+		fn neuron_records() -> ([u8; 32], Vec<(u32, pallet_bittensor_runtime_api::Neuron<AccountId>)>) {
+			Bittensor::api_neuron_records()
+		}
+
+		fn neuron_states() -> ([u8; 32], Vec<pallet_bittensor_runtime_api::NeuronState>) {
+			Bittensor::api_neuron_states()
+		}
 	}
 
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {

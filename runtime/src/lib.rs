@@ -69,12 +69,14 @@ impl_opaque_keys! {
 ///   the pallet account (`settle_stake`), a block step with O(1) writes; `set_weights` charged
 ///   for the stored row; `MaxNeurons` 4,096 and `MaxWeightsPerRow` 256.
 /// - 103: `BittensorApi` version 2: `neurons_lite` (the metagraph without rows) and `rows`.
+/// - 104: `Bittensor` storage version 3 (`NeuronsDigest`, `RankedEntries`) and `BittensorApi`
+///   version 3 (`neuron_records`, `neuron_states`): the lite metagraph in a few reads.
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("bittensor"),
 	impl_name: alloc::borrow::Cow::Borrowed("bittensor-node"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -3,7 +3,8 @@
 use crate::{
 	impls::{to_parts, value_of},
 	math, ChainParams, Config, InflationPerBlock, Inflation, MaxWeightChange, Neuron, NeuronInfo, NeuronLite,
-	Neurons, NextUid, Pallet, Ranks, Stakes, TotalMinted, TotalWeightEntries, Uid, Uids, Weights,
+	NeuronState, Neurons, NeuronsDigest, NextUid, Pallet, RankedEntries, Ranks, Stakes, TotalMinted,
+	TotalWeightEntries, Uid, Uids, Weights,
 };
 use alloc::vec::Vec;
 use frame_support::traits::Get;
@@ -16,58 +17,99 @@ fn to_perbill(row: Vec<(Uid, u32)>) -> Vec<(Uid, Perbill)> {
 	row.into_iter().map(|(j, parts)| (j, Perbill::from_parts(parts))).collect()
 }
 
+/// Every neuron's row as it counts now, in the order of `stakes` (the stake vector): entries
+/// of uids not in it dropped and the rest renormalized, without a storage read per entry.
+fn rows_of_all<T: Config>(stakes: &[(Uid, u128)]) -> Vec<Row> {
+	let present = |j: Uid| value_of(stakes, j).is_some();
+	stakes
+		.iter()
+		.map(|(uid, _)| {
+			let row = Weights::<T>::get(uid).map(|r| to_parts(&r)).unwrap_or_default();
+			to_perbill(math::without_entries(&row, *uid, present).unwrap_or(row))
+		})
+		.collect()
+}
+
 impl<T: Config> Pallet<T> {
 	/// Every registered neuron, by uid, with its rank and its row as it counts now.
 	///
-	/// One pass over `Neurons`, `Weights`, `Stakes` and `Ranks`; departed uids are dropped from
-	/// rows against the set of uids read here, without a storage read per entry. Stakes are
-	/// whole (settled and pending).
+	/// One pass over `Neurons`, `Weights`, `Stakes` and `Ranks`. Stakes are whole (settled and
+	/// pending).
 	pub fn api_neurons() -> Vec<NeuronInfo<T::AccountId>> {
-		let mut neurons: Vec<(Uid, Neuron<T::AccountId>)> = Neurons::<T>::iter().collect();
-		neurons.sort_unstable_by_key(|(uid, _)| *uid);
+		let (_, records) = Self::api_neuron_records();
 		let stakes = Stakes::<T>::get();
-		let present = |j: Uid| neurons.binary_search_by_key(&j, |(uid, _)| *uid).is_ok();
-		let rows: Vec<Vec<(Uid, Perbill)>> = neurons
-			.iter()
-			.map(|(uid, _)| {
-				let row = Weights::<T>::get(uid).map(|r| to_parts(&r)).unwrap_or_default();
-				let row = math::without_entries(&row, *uid, present).unwrap_or(row);
-				to_perbill(row)
-			})
-			.collect();
 		let ranks = Ranks::<T>::get();
-		neurons
+		let mut rows = rows_of_all::<T>(&stakes);
+		// `Stakes` and `Neurons` hold the same uids (an invariant `try_state` checks); each
+		// record takes its row by its place in the stake vector all the same.
+		records
 			.into_iter()
-			.zip(rows)
-			.map(|((uid, neuron), weights)| NeuronInfo {
-				uid,
-				rank: value_of(&ranks, uid).unwrap_or(0),
-				account: neuron.account,
-				stake: value_of(&stakes, uid).unwrap_or(0),
-				deposit: neuron.deposit,
-				weights,
+			.map(|(uid, neuron)| {
+				let at = stakes.binary_search_by_key(&uid, |(j, _)| *j).ok();
+				NeuronInfo {
+					uid,
+					rank: value_of(&ranks, uid).unwrap_or(0),
+					account: neuron.account,
+					stake: at.and_then(|at| stakes.get(at)).map_or(0, |(_, s)| *s),
+					deposit: neuron.deposit,
+					weights: at.and_then(|at| rows.get_mut(at)).map(core::mem::take).unwrap_or_default(),
+				}
 			})
 			.collect()
 	}
 
-	/// Every registered neuron without its row, by uid: one pass over `Neurons`, `Stakes` and
-	/// `Ranks`, and the stored length of each row (its length prefix, not its entries).
+	/// Every registered neuron without its row, by uid: the records of
+	/// [`Self::api_neuron_records`] joined with the states of [`Self::api_neuron_states`].
 	pub fn api_neurons_lite() -> Vec<NeuronLite<T::AccountId>> {
-		let mut neurons: Vec<(Uid, Neuron<T::AccountId>)> = Neurons::<T>::iter().collect();
-		neurons.sort_unstable_by_key(|(uid, _)| *uid);
-		let (stakes, ranks) = (Stakes::<T>::get(), Ranks::<T>::get());
-		neurons
+		let (_, records) = Self::api_neuron_records();
+		let (_, states) = Self::api_neuron_states();
+		records
 			.into_iter()
-			.map(|(uid, neuron)| NeuronLite {
-				uid,
-				rank: value_of(&ranks, uid).unwrap_or(0),
-				stake: value_of(&stakes, uid).unwrap_or(0),
-				entries: Weights::<T>::decode_len(uid)
-					.map_or(0, |len| u32::try_from(len).unwrap_or(u32::MAX)),
-				account: neuron.account,
-				deposit: neuron.deposit,
+			.map(|(uid, neuron)| {
+				let at = states.binary_search_by_key(&uid, |s| s.uid).ok();
+				let state = at.and_then(|at| states.get(at));
+				NeuronLite {
+					uid,
+					account: neuron.account,
+					stake: state.map_or(0, |s| s.stake),
+					deposit: neuron.deposit,
+					rank: state.map_or(0, |s| s.rank),
+					entries: state.map_or(0, |s| s.entries),
+				}
 			})
 			.collect()
+	}
+
+	/// The records of every registered neuron (account, deposit), by uid, with the
+	/// [`NeuronsDigest`] they have. One pass over `Neurons`.
+	pub fn api_neuron_records() -> ([u8; 32], Vec<(Uid, Neuron<T::AccountId>)>) {
+		let mut records: Vec<(Uid, Neuron<T::AccountId>)> = Neurons::<T>::iter().collect();
+		records.sort_unstable_by_key(|(uid, _)| *uid);
+		(NeuronsDigest::<T>::get(), records)
+	}
+
+	/// What changes from block to block of every registered neuron (stake, rank, entries), by
+	/// uid, with the [`NeuronsDigest`] of their records. Three values read (`Stakes`, `Ranks`,
+	/// `RankedEntries`), plus a row's length for a neuron no block step has ranked yet.
+	pub fn api_neuron_states() -> ([u8; 32], Vec<NeuronState>) {
+		let (ranks, lengths) = (Ranks::<T>::get(), RankedEntries::<T>::get());
+		let entries = |uid: Uid| {
+			let ranked = lengths.binary_search_by_key(&uid, |(j, _)| *j).ok();
+			match ranked.and_then(|at| lengths.get(at)) {
+				Some((_, e)) => *e,
+				None => Weights::<T>::decode_len(uid).map_or(0, |len| u32::try_from(len).unwrap_or(u32::MAX)),
+			}
+		};
+		let states = Stakes::<T>::get()
+			.into_iter()
+			.map(|(uid, stake)| NeuronState {
+				uid,
+				stake,
+				rank: value_of(&ranks, uid).unwrap_or(0),
+				entries: entries(uid),
+			})
+			.collect();
+		(NeuronsDigest::<T>::get(), states)
 	}
 
 	/// The rows of `uids` as they count now, in the order asked (every registered neuron's, by
@@ -75,7 +117,11 @@ impl<T: Config> Pallet<T> {
 	pub fn api_rows(uids: Option<Vec<Uid>>) -> Vec<(Uid, Option<Row>)> {
 		match uids {
 			Some(uids) => uids.into_iter().map(|uid| (uid, Self::api_weights(uid))).collect(),
-			None => Self::api_neurons().into_iter().map(|n| (n.uid, Some(n.weights))).collect(),
+			None => {
+				let stakes = Stakes::<T>::get();
+				let rows = rows_of_all::<T>(&stakes);
+				stakes.into_iter().zip(rows).map(|((uid, _), row)| (uid, Some(row))).collect()
+			},
 		}
 	}
 

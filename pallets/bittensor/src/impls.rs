@@ -16,7 +16,7 @@ use frame_support::{
 	},
 };
 use sp_arithmetic::Perbill;
-use sp_runtime::traits::AccountIdConversion;
+use sp_runtime::traits::{AccountIdConversion, BlakeTwo256, Hash};
 
 /// A row in `math`'s representation: `(uid, parts)`.
 pub(crate) fn to_parts(row: &[(Uid, Perbill)]) -> Vec<(Uid, u32)> {
@@ -57,6 +57,21 @@ pub fn step_weight<W: WeightInfo>(n: u32, entries: u32) -> Weight {
 	let beyond = entries.saturating_sub(n.saturating_mul(2));
 	W::block_step(n)
 		.saturating_add(W::block_step_entries(beyond).saturating_sub(W::block_step_entries(0)))
+}
+
+/// The change a registration or unregistration makes to the neurons' records, as it enters
+/// [`NeuronsDigest`]'s hash chain.
+#[derive(Encode)]
+pub(crate) enum RecordChange<'a, AccountId> {
+	/// `uid` registered by `account` with `deposit` held.
+	Registered { uid: Uid, account: &'a AccountId, deposit: u128 },
+	/// `uid` unregistered.
+	Unregistered { uid: Uid },
+}
+
+/// The digest after `change`: `blake2_256(("bittensor/neurons", digest, change))`.
+pub(crate) fn next_digest<AccountId: Encode>(digest: [u8; 32], change: &RecordChange<'_, AccountId>) -> [u8; 32] {
+	BlakeTwo256::hash_of(&(b"bittensor/neurons", digest, change)).into()
 }
 
 /// The value of `uid` in a vector sorted by uid (the stake vector, the ranking), if it is in it.
@@ -198,6 +213,8 @@ impl<T: Config> Pallet<T> {
 		Uids::<T>::insert(&who, uid);
 		Weights::<T>::insert(uid, self_row::<T>(uid));
 		TotalWeightEntries::<T>::mutate(|e| *e = e.saturating_add(1));
+		let change = RecordChange::Registered { uid, account: &who, deposit };
+		NeuronsDigest::<T>::mutate(|d| *d = next_digest(*d, &change));
 		Self::deposit_event(Event::Registered { uid, who, deposit });
 		Ok(uid)
 	}
@@ -226,6 +243,8 @@ impl<T: Config> Pallet<T> {
 		Stakes::<T>::put(stakes);
 		Neurons::<T>::remove(uid);
 		Uids::<T>::remove(&who);
+		let change: RecordChange<'_, T::AccountId> = RecordChange::Unregistered { uid };
+		NeuronsDigest::<T>::mutate(|d| *d = next_digest(*d, &change));
 		Self::deposit_event(Event::Unregistered { uid, who, stake, deposit: neuron.deposit });
 		Ok(())
 	}
@@ -429,6 +448,8 @@ impl<T: Config> Pallet<T> {
 			Stakes,
 			TotalWeightEntries,
 			Ranks,
+			RankedEntries,
+			NeuronsDigest,
 			MaxWeightChange,
 			InflationPerBlock,
 			Inflation,
@@ -490,6 +511,12 @@ impl<T: Config> Pallet<T> {
 		);
 		let ranks = Ranks::<T>::get();
 		ensure!(ranks.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)), E::Other("ranks not sorted by uid"));
+		// The block step writes the ranking and the ranked row lengths together.
+		let ranked = RankedEntries::<T>::get();
+		ensure!(
+			ranked.len() == ranks.len() && ranked.iter().zip(ranks.iter()).all(|(e, r)| e.0 == r.0),
+			E::Other("ranked entries and ranks name different uids")
+		);
 		if T::IssuanceIsClosed::get() {
 			ensure!(
 				T::Currency::total_issuance() ==

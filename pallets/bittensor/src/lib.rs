@@ -58,7 +58,7 @@ mod tests;
 
 pub use impls::step_weight;
 pub use pallet::*;
-pub use types::{ChainParams, InflationMode, Neuron, NeuronInfo, NeuronLite, Uid};
+pub use types::{ChainParams, InflationMode, Neuron, NeuronInfo, NeuronLite, NeuronState, Uid};
 pub use weights::WeightInfo;
 
 // FRAME's macro expansions here (storage prefixes, error metadata) call `expect`; the
@@ -78,7 +78,7 @@ pub mod pallet {
 
 	/// The in-code storage version. Every change of the stored layout bumps it and adds a step
 	/// to [`crate::migrations`].
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -185,6 +185,21 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Ranks<T: Config> =
 		StorageValue<_, BoundedVec<(Uid, u128), T::MaxNeurons>, ValueQuery>;
+
+	/// The number of entries of each row as the last block step ranked it: `(uid, entries)`,
+	/// sorted by uid, entries naming departed neurons left out (the length of the row that
+	/// `weights` returns). Written with [`Ranks`], so that the lite metagraph reads one value
+	/// instead of every row.
+	#[pallet::storage]
+	pub type RankedEntries<T: Config> =
+		StorageValue<_, BoundedVec<(Uid, u32), T::MaxNeurons>, ValueQuery>;
+
+	/// A digest of the neurons' records (uid, account, deposit): a BLAKE2-256 hash chain over
+	/// every registration and unregistration, from genesis or from storage version 3's
+	/// migration. Equal digests mean equal records on any fork, so a node may keep the records
+	/// it read under their digest and read only the states (stake, rank, entries) of a block.
+	#[pallet::storage]
+	pub type NeuronsDigest<T> = StorageValue<_, [u8; 32], ValueQuery>;
 
 	/// The L2 bound `epsilon` on the change of a row within one block (fraction of one).
 	#[pallet::storage]

@@ -3,7 +3,7 @@
 //!
 //! Storage: it reads the stake vector, the `n` rows and a few values, and writes a few values:
 //! the stake vector, the ranking, the pending hold on the pallet account and total issuance,
-//! `TotalMinted`, tau when adaptive, and at most [`MAX_PRUNED_ROWS_PER_BLOCK`] cleaned rows with
+//! `TotalMinted`, tau when adaptive, the length of each row ranked, and at most [`MAX_PRUNED_ROWS_PER_BLOCK`] cleaned rows with
 //! `TotalWeightEntries`. Nothing it writes grows with `n` in number (the stake vector and the
 //! ranking grow in size). It also removes the start-of-block rows of the block's
 //! `set_weights`, one a caller, each paid for by its call.
@@ -51,7 +51,7 @@ impl<T: Config> Pallet<T> {
 		let rows = Self::prune_departed(&stakes);
 		let ranks = Self::rank(&stakes, &rows, n);
 		let minted = Self::mint(&mut stakes, &ranks, tau);
-		Self::store_ranks(&stakes, ranks);
+		Self::store_ranks(&stakes, ranks, &rows);
 		Self::adapt_tau(tau, rows.self_weight_parts, n);
 
 		// The start-of-block rows of this block's `set_weights` (each call paid for its removal).
@@ -152,13 +152,23 @@ impl<T: Config> Pallet<T> {
 		minted
 	}
 
-	/// Stores the ranking, `(uid, R_uid)` sorted by uid.
-	pub(crate) fn store_ranks(stakes: &[(Uid, u128)], ranks: Vec<u128>) {
-		let ranking: Vec<(Uid, u128)> = stakes.iter().map(|(uid, _)| *uid).zip(ranks).collect();
-		Ranks::<T>::put(BoundedVec::try_from(ranking).unwrap_or_else(|_| {
-			defensive!("at most MaxNeurons neurons exist; qed");
-			BoundedVec::new()
-		}));
+	/// Stores the ranking, `(uid, R_uid)` sorted by uid, and the length of each row ranked,
+	/// `(uid, entries)`.
+	pub(crate) fn store_ranks(stakes: &[(Uid, u128)], ranks: Vec<u128>, rows: &StepRows) {
+		let uids = || stakes.iter().map(|(uid, _)| *uid);
+		let ranking: Vec<(Uid, u128)> = uids().zip(ranks).collect();
+		let lengths: Vec<(Uid, u32)> = uids()
+			.zip(rows.columns.iter().map(|row| u32::try_from(row.len()).unwrap_or(u32::MAX)))
+			.collect();
+		match (BoundedVec::try_from(ranking), BoundedVec::try_from(lengths)) {
+			(Ok(ranking), Ok(lengths)) => {
+				Ranks::<T>::put(ranking);
+				RankedEntries::<T>::put(lengths);
+			},
+			_ => {
+				defensive!("at most MaxNeurons neurons exist; qed");
+			},
+		}
 	}
 
 	/// In adaptive mode, `tau <- clamp(tau + gain * max * (target - sparsity), 0, max)` with the

@@ -83,9 +83,22 @@ pub struct NeuronLite<AccountId> {
 	pub deposit: u128,
 	/// Its rank `R_i` from the last block step, in base units (0 if registered since).
 	pub rank: u128,
-	/// The number of entries its stored row holds. Entries naming a neuron that has left count
-	/// until the block step cleans the row (at most 16 rows a block); the row itself
-	/// (`weights`, `rows`) leaves them out at once.
+	/// The number of entries of its row as the block step ranked it (the length of the row
+	/// `weights` returns; the stored length before any block step, at genesis).
+	pub entries: u32,
+}
+
+/// What of a neuron changes from block to block: the lite metagraph without the records
+/// ([`Neuron`]) that only registration and unregistration change.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct NeuronState {
+	/// The neuron's uid.
+	pub uid: Uid,
+	/// Its stake `s_i`, in base units.
+	pub stake: u128,
+	/// Its rank `R_i` from the last block step, in base units (0 if registered since).
+	pub rank: u128,
+	/// The number of entries of its row, as in [`NeuronLite::entries`].
 	pub entries: u32,
 }
 

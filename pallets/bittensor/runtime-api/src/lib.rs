@@ -17,7 +17,7 @@ use alloc::vec::Vec;
 use codec::Codec;
 use sp_arithmetic::Perbill;
 
-pub use pallet_bittensor::{ChainParams, InflationMode, NeuronInfo, NeuronLite, Uid};
+pub use pallet_bittensor::{ChainParams, InflationMode, Neuron, NeuronInfo, NeuronLite, NeuronState, Uid};
 
 sp_api::decl_runtime_apis! {
 	/// Reads of the BitTensor pallet's state at a block.
@@ -26,8 +26,11 @@ sp_api::decl_runtime_apis! {
 	/// step's inflation; rows leave out neurons that have left (renormalized, as the next block
 	/// step will store them).
 	///
-	/// Version 2 (runtime spec_version 103) adds `neurons_lite` and `rows`.
-	#[api_version(2)]
+	/// Version 2 (runtime spec_version 103) adds `neurons_lite` and `rows`; version 3
+	/// (spec_version 104) adds `neuron_records` and `neuron_states`, the two halves of
+	/// `neurons_lite`, with the digest of the records, so that a node keeps the records by
+	/// their digest and reads only the states each block.
+	#[api_version(3)]
 	pub trait BittensorApi<AccountId> where AccountId: Codec {
 		/// Every registered neuron with its stake, deposit, rank and weight row, by uid.
 		fn neurons() -> Vec<NeuronInfo<AccountId>>;
@@ -50,5 +53,13 @@ sp_api::decl_runtime_apis! {
 		/// neuron's row, by uid, when `uids` is `None`.
 		#[api_version(2)]
 		fn rows(uids: Option<Vec<Uid>>) -> Vec<(Uid, Option<Vec<(Uid, Perbill)>>)>;
+		/// The records (account, deposit) of every registered neuron, by uid, and their digest
+		/// (`NeuronsDigest`: equal digests, equal records, on any fork).
+		#[api_version(3)]
+		fn neuron_records() -> ([u8; 32], Vec<(Uid, Neuron<AccountId>)>);
+		/// The stake, rank and row length of every registered neuron, by uid, and the digest of
+		/// their records.
+		#[api_version(3)]
+		fn neuron_states() -> ([u8; 32], Vec<NeuronState>);
 	}
 }

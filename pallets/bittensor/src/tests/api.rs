@@ -131,8 +131,8 @@ fn the_lite_metagraph_is_the_full_one_without_rows_and_rows_come_on_request() {
 			let all: Vec<_> = full.iter().map(|n| (n.uid, Some(n.weights.clone()))).collect();
 			assert_eq!(Bittensor::api_rows(None), all);
 
-			// When neuron 2 leaves, the lite view drops it at once; row 0 still stores its entry
-			// for uid 2 until the block step cleans it, and the lite count says what is stored.
+			// When neuron 2 leaves, the lite view drops it at once; row 0's count is the row as
+			// the last block step ranked it, with its entry for uid 2, until the next step.
 			assert_ok!(Bittensor::unregister(RuntimeOrigin::signed(3)));
 			let lite = Bittensor::api_neurons_lite();
 			assert_eq!(lite.iter().map(|l| (l.uid, l.entries)).collect::<Vec<_>>(), vec![(0, 3), (1, 1)]);
@@ -142,4 +142,67 @@ fn the_lite_metagraph_is_the_full_one_without_rows_and_rows_come_on_request() {
 			next_block();
 			assert_eq!(Bittensor::api_neurons_lite()[0].entries, 2);
 		});
+}
+
+#[test]
+fn the_lite_metagraph_is_its_records_and_states_and_counts_rows_as_ranked() {
+	ExtBuilder::default()
+		.neurons(vec![(1, 300 * UNIT), (2, 200 * UNIT), (3, 100 * UNIT)])
+		.weights(vec![(0, vec![(0, 2), (1, 1), (2, 1)])])
+		.epsilon(Perbill::one())
+		.build_and_execute(|| {
+			// Before any block step (genesis), a row's count is its stored length.
+			let (_, states) = Bittensor::api_neuron_states();
+			assert_eq!(states.iter().map(|s| (s.uid, s.entries)).collect::<Vec<_>>(), vec![(0, 3), (1, 1), (2, 1)]);
+			next_block();
+			let (digest, records) = Bittensor::api_neuron_records();
+			let (same, states) = Bittensor::api_neuron_states();
+			assert_eq!(digest, same);
+			let lite = Bittensor::api_neurons_lite();
+			assert_eq!(lite.len(), 3);
+			for ((l, (uid, record)), state) in lite.iter().zip(&records).zip(&states) {
+				assert_eq!((l.uid, l.account, l.deposit), (*uid, record.account, record.deposit));
+				assert_eq!((l.uid, l.stake, l.rank, l.entries), (state.uid, state.stake, state.rank, state.entries));
+			}
+			// A row set in this block counts as the step ranks it, at the end of the block.
+			assert_ok!(Bittensor::set_weights(RuntimeOrigin::signed(2), vec![(0, 1), (1, 1)]));
+			assert_eq!(Bittensor::api_neuron_states().1[1].entries, 1);
+			next_block();
+			assert_eq!(Bittensor::api_neuron_states().1[1].entries, 2);
+		});
+}
+
+#[test]
+fn the_records_digest_changes_with_the_records_and_only_with_them() {
+	let chain = || ExtBuilder::default().neurons(vec![(1, 300 * UNIT), (2, 200 * UNIT)]).epsilon(Perbill::one());
+	let mut digests = Vec::new();
+	chain().build_and_execute(|| {
+		let (d0, records) = Bittensor::api_neuron_records();
+		assert_eq!(records.iter().map(|(uid, n)| (*uid, n.account)).collect::<Vec<_>>(), vec![(0, 1), (1, 2)]);
+		// Stake, weights and the block step leave it as it is;
+		assert_ok!(Bittensor::add_stake(RuntimeOrigin::signed(1), UNIT));
+		assert_ok!(Bittensor::set_weights(RuntimeOrigin::signed(1), vec![(0, 1), (1, 1)]));
+		next_block();
+		assert_eq!(Bittensor::api_neuron_records().0, d0);
+		assert_eq!(Bittensor::api_neuron_states().0, d0);
+		// a registration and an unregistration each change it, to a digest not seen before.
+		assert_ok!(Bittensor::register(RuntimeOrigin::signed(3)));
+		let d1 = Bittensor::api_neuron_records().0;
+		assert_ok!(Bittensor::unregister(RuntimeOrigin::signed(3)));
+		let d2 = Bittensor::api_neuron_records().0;
+		assert!(d1 != d0 && d2 != d0 && d2 != d1);
+		digests.push(d1);
+	});
+	// On another fork of the same chain, another account registers as uid 2: the same count
+	// and the same next uid, other records, another digest.
+	chain().build_and_execute(|| {
+		assert_ok!(Bittensor::register(RuntimeOrigin::signed(4)));
+		assert_eq!(Bittensor::api_neuron_records().1.last().map(|(uid, _)| *uid), Some(2));
+		assert_ne!(Bittensor::api_neuron_records().0, digests[0]);
+	});
+	// The same history gives the same digest.
+	chain().build_and_execute(|| {
+		assert_ok!(Bittensor::register(RuntimeOrigin::signed(3)));
+		assert_eq!(Bittensor::api_neuron_records().0, digests[0]);
+	});
 }

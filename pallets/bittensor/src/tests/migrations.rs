@@ -4,6 +4,7 @@ use crate::{
 	migrations::{
 		v1::{InnerMigrateV0ToV1, MigrateV0ToV1},
 		v2::MigrateV1ToV2,
+		v3::MigrateV2ToV3,
 	},
 	mock::*, GenesisIssuance, HoldReason, Neurons, Pallet, Stakes, TotalWeightEntries, Weights,
 };
@@ -195,6 +196,64 @@ mod v2 {
 			MigrateV1ToV2::<Test>::on_runtime_upgrade();
 			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
 			let weight = MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			assert_eq!(weight, <Test as frame_system::Config>::DbWeight::get().reads(1));
+			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
+		});
+	}
+}
+
+mod v3 {
+	use super::*;
+	use crate::NeuronsDigest;
+
+	fn genesis() -> ExtBuilder {
+		ExtBuilder::default().neurons(vec![(1, 100 * UNIT), (2, 50 * UNIT), (3, 10 * UNIT)])
+	}
+
+	#[test]
+	fn migrate_v2_to_v3_starts_the_digest_from_the_records() {
+		// Given a chain whose neuron 1 left, at version 2 (no digest),
+		genesis().build_and_execute(|| {
+			frame_support::assert_ok!(Bittensor::unregister(RuntimeOrigin::signed(2)));
+			next_block();
+			let records = Bittensor::api_neuron_records().1;
+			unhashed::kill(&key("NeuronsDigest", None));
+			StorageVersion::new(2).put::<Pallet<Test>>();
+
+			// when the step runs (with its pre/post checks under try-runtime),
+			#[cfg(feature = "try-runtime")]
+			let weight = MigrateV2ToV3::<Test>::try_on_runtime_upgrade(true).unwrap();
+			#[cfg(not(feature = "try-runtime"))]
+			let weight = MigrateV2ToV3::<Test>::on_runtime_upgrade();
+
+			// then it is at version 3, the records are as they were, and the digest is that
+			// of registering them one after another by uid from zero, by hand:
+			assert_eq!(Pallet::<Test>::on_chain_storage_version(), 3);
+			assert_eq!(Bittensor::api_neuron_records().1, records);
+			let mut digest = [0u8; 32];
+			for (uid, n) in &records {
+				let change = (0u8, *uid, n.account, n.deposit);
+				digest = sp_io::hashing::blake2_256(&(b"bittensor/neurons", digest, change).encode());
+			}
+			assert_eq!(NeuronsDigest::<Test>::get(), digest);
+			// it cost a read a neuron and a write, plus the version's,
+			let db = <Test as frame_system::Config>::DbWeight::get();
+			assert_eq!(weight, db.reads_writes(2, 1) + db.reads_writes(1, 1));
+			// and a registration then goes on from it.
+			frame_support::assert_ok!(Bittensor::register(RuntimeOrigin::signed(5)));
+			assert_ne!(NeuronsDigest::<Test>::get(), digest);
+			Bittensor::do_try_state().unwrap();
+			next_block();
+		});
+	}
+
+	#[test]
+	fn migrate_v2_to_v3_twice_changes_nothing() {
+		genesis().build_and_execute(|| {
+			StorageVersion::new(2).put::<Pallet<Test>>();
+			MigrateV2ToV3::<Test>::on_runtime_upgrade();
+			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
+			let weight = MigrateV2ToV3::<Test>::on_runtime_upgrade();
 			assert_eq!(weight, <Test as frame_system::Config>::DbWeight::get().reads(1));
 			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
 		});
