@@ -21,7 +21,9 @@
 //! samples (and the p90 of the cold full read). A subscriber's delay is from
 //! `engine_createBlock` answering (the block is imported by then) to the notification's
 //! arrival at its subscriber's task (0 when it came before that answer), the largest over all
-//! subscribers, median over `--blocks` blocks.
+//! subscribers, median over `--blocks` blocks; read at the socket (each WebSocket message as it
+//! arrives whole) and through jsonrpsee's JSON-RPC client (which parses each notification into a
+//! `serde_json::Value` first), each subscriber on its own connection.
 
 use std::time::{Duration, Instant};
 
@@ -95,54 +97,124 @@ async fn measure_view<T: serde::de::DeserializeOwned>(rpc: &HttpClient, method: 
 	v
 }
 
-/// The delay from import to arrival for `subs` subscribers of `feed` (`Ranks` or `Neurons`,
-/// the lite metagraph): the median, over `blocks` blocks, of the slowest subscriber's delay.
-async fn subscriber_delay(url: &str, rpc: &HttpClient, feed: &str, subs: usize, blocks: usize) -> f64 {
+/// How a subscriber reads its notifications.
+#[derive(Clone, Copy, Debug)]
+enum Reader {
+	/// Each WebSocket message as it arrives whole (jsonrpsee's WebSocket transport, with no
+	/// JSON-RPC client over it): when the node's notification has reached the subscriber.
+	Socket,
+	/// jsonrpsee's JSON-RPC client (what the `bittensor-client` crate connects), which parses
+	/// each notification into a `serde_json::Value` before it hands it over.
+	Client,
+}
+
+/// One subscriber of `feed` on its own connection, read by its own task, which stamps each
+/// notification the moment it has it and then sends it on with its block's hash.
+async fn subscriber(url: &str, feed: &str, reader: Reader, arrivals: tokio::sync::mpsc::UnboundedSender<(Instant, String)>) -> Box<dyn std::any::Any + Send> {
+	use jsonrpsee::{
+		client_transport::ws::{Url, WsTransportClientBuilder},
+		core::client::{ReceivedMessage, TransportReceiverT, TransportSenderT},
+	};
+	let method = format!("bittensor_subscribe{feed}");
+	match reader {
+		Reader::Socket => {
+			let (mut sender, mut receiver) = WsTransportClientBuilder::default()
+				.max_response_size(client::MAX_RESPONSE_BYTES)
+				.build(Url::parse(url).expect("a WebSocket URL"))
+				.await
+				.expect("a connection");
+			let request = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{method}","params":["best"]}}"#);
+			sender.send(request).await.expect("the subscription request is sent");
+			match receiver.receive().await.expect("an answer") {
+				ReceivedMessage::Text(t) => assert!(t.contains(r#""result""#), "subscribed: {t}"),
+				other => panic!("not a text answer: {other:?}"),
+			}
+			tokio::spawn(async move {
+				while let Ok(message) = receiver.receive().await {
+					let arrived = Instant::now();
+					let text = match message {
+						ReceivedMessage::Text(t) => t,
+						ReceivedMessage::Bytes(b) => String::from_utf8(b).expect("UTF-8"),
+						ReceivedMessage::Pong => continue,
+					};
+					if arrivals.send((arrived, text)).is_err() {
+						break;
+					}
+				}
+			});
+			Box::new(sender)
+		},
+		Reader::Client => {
+			let c = client::bittensor_client(url).await.expect("a connection");
+			let unsubscribe = method.replace("subscribe", "unsubscribe");
+			let mut s = c
+				.subscribe::<Box<RawValue>, _>(&method, rpc_params!["best"], &unsubscribe)
+				.await
+				.expect("a subscription");
+			tokio::spawn(async move {
+				while let Some(Ok(raw)) = s.next().await {
+					let arrived = Instant::now();
+					if arrivals.send((arrived, raw.get().to_owned())).is_err() {
+						break;
+					}
+				}
+			});
+			Box::new(c)
+		},
+	}
+}
+
+/// The block hash a notification (as `reader` hands it over) is of.
+fn hash_of(reader: Reader, text: &str) -> Hash {
 	#[derive(serde::Deserialize)]
 	struct Head {
 		hash: Hash,
 	}
-	// Each subscriber on its own connection, read by its own task, which stamps each
-	// notification as it wakes with it.
-	let (tx, mut arrivals) = tokio::sync::mpsc::unbounded_channel::<(Instant, Box<RawValue>)>();
-	let mut clients = Vec::new();
+	#[derive(serde::Deserialize)]
+	struct Params {
+		result: Head,
+	}
+	#[derive(serde::Deserialize)]
+	struct Notification {
+		params: Params,
+	}
+	match reader {
+		Reader::Socket => serde_json::from_str::<Notification>(text).expect("a notification").params.result.hash,
+		Reader::Client => serde_json::from_str::<Head>(text).expect("an update").hash,
+	}
+}
+
+/// The delay from import to arrival for `subs` subscribers of `feed` (`Ranks` or `Neurons`,
+/// the lite metagraph) read by `reader`: the median, over `blocks` blocks, of the slowest
+/// subscriber's delay.
+async fn subscriber_delay(url: &str, rpc: &HttpClient, feed: &str, subs: usize, reader: Reader, blocks: usize) -> f64 {
+	let (tx, mut arrivals) = tokio::sync::mpsc::unbounded_channel::<(Instant, String)>();
+	let mut connections = Vec::new();
 	for _ in 0..subs {
-		let c = client::bittensor_client(url).await.expect("a connection");
-		let mut s = c
-			.subscribe::<Box<RawValue>, _>(
-				&format!("bittensor_subscribe{feed}"),
-				rpc_params!["best"],
-				&format!("bittensor_unsubscribe{feed}"),
-			)
-			.await
-			.expect("a subscription");
-		let tx = tx.clone();
-		tokio::spawn(async move {
-			while let Some(Ok(raw)) = s.next().await {
-				if tx.send((Instant::now(), raw)).is_err() {
-					break;
-				}
-			}
-		});
-		clients.push(c);
+		connections.push(subscriber(url, feed, reader, tx.clone()).await);
 	}
 	let mut slowest = Vec::new();
 	for _ in 0..blocks {
 		let hash = seal(rpc).await;
 		let imported = Instant::now();
-		let mut worst: f64 = 0.0;
+		// Every subscriber's notification first, then their checks, so that checking one
+		// does not take the cores from the others still receiving.
+		let mut got = Vec::with_capacity(subs);
 		for _ in 0..subs {
-			let (arrived, raw) = tokio::time::timeout(Duration::from_secs(30), arrivals.recv())
+			let arrival = tokio::time::timeout(Duration::from_secs(30), arrivals.recv())
 				.await
 				.expect("a notification within 30 s")
 				.expect("the subscribers are running");
-			let head: Head = serde_json::from_str(raw.get()).expect("an update");
-			assert_eq!(head.hash, hash, "the notification is of the block just made");
+			got.push(arrival);
+		}
+		let mut worst: f64 = 0.0;
+		for (arrived, text) in got {
+			assert_eq!(hash_of(reader, &text), hash, "the notification is of the block just made");
 			worst = worst.max(ms(arrived.saturating_duration_since(imported)));
 		}
 		slowest.push(worst);
 	}
-	drop(clients);
+	drop(connections);
 	median(slowest)
 }
 
@@ -205,9 +277,11 @@ async fn main() {
 				median(lite.cold.clone()), median(lite.cached.clone()), lite.bytes, median(lite.parse.clone()),
 				median(rows.cold.clone()), median(rows.cached.clone()), rows.bytes, median(state_call)));
 			for feed in ["Ranks", "Neurons"] {
-				for subs in [1, 100] {
-					let d = subscriber_delay(&url, &rpc, feed, subs, blocks).await;
-					delays.push((n, entries, feed, subs, d));
+				for reader in [Reader::Socket, Reader::Client] {
+					for subs in [1, 100] {
+						let d = subscriber_delay(&url, &rpc, feed, subs, reader, blocks).await;
+						delays.push((n, entries, feed, reader, subs, d));
+					}
 				}
 			}
 			drop(node);
@@ -228,10 +302,15 @@ async fn main() {
 	}
 	println!("(milliseconds; MB = 10^6 bytes of JSON; parse: the client's serde_json parse into the typed answer)");
 	println!();
-	println!("| n | entries/row | feed | subscribers | delay, slowest subscriber (ms) | of the {BLOCK_TIME_MS:.0} ms block time |");
-	println!("|---|---|---|---|---|---|");
-	for (n, e, feed, subs, d) in &delays {
+	println!("| n | entries/row | feed | read by | subscribers | delay, slowest subscriber (ms) | of the {BLOCK_TIME_MS:.0} ms block time |");
+	println!("|---|---|---|---|---|---|---|");
+	for (n, e, feed, reader, subs, d) in &delays {
 		let feed = if *feed == "Ranks" { "subscribeRanks" } else { "subscribeNeurons (lite)" };
-		println!("| {n} | {e} | {feed} | {subs} | {d:.1} | {:.1}% |", d / BLOCK_TIME_MS * 100.0);
+		let reader = match reader {
+			Reader::Socket => "socket",
+			Reader::Client => "jsonrpsee client",
+		};
+		println!("| {n} | {e} | {feed} | {reader} | {subs} | {d:.1} | {:.1}% |", d / BLOCK_TIME_MS * 100.0);
 	}
+	println!("(socket: the notification's WebSocket message whole at the subscriber; jsonrpsee client: handed over by jsonrpsee's client, which first parses it into a serde_json::Value)");
 }

@@ -10,7 +10,9 @@
 
 use std::{marker::PhantomData, sync::Arc};
 
-use pallet_bittensor_runtime_api::{ChainParams, InflationMode, NeuronInfo, NeuronLite as NeuronLite_, Uid};
+use pallet_bittensor_runtime_api::{
+	ChainParams, InflationMode, Neuron as Record, NeuronInfo, NeuronLite as NeuronLite_, NeuronState, Uid,
+};
 use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use sp_core::crypto::Ss58Codec;
@@ -116,8 +118,10 @@ pub struct NeuronLite {
 	pub deposit: String,
 	/// Its rank `R_i` from the block step of the block read, in tokens.
 	pub rank: String,
-	/// The number of entries its stored row holds (entries naming a neuron that left count
-	/// until the block step cleans the row; `bittensor_getRows` leaves them out at once).
+	/// The number of entries of its row as the block step of the block read ranked it: the
+	/// length of its row in `bittensor_getRows` there. (At genesis, and at blocks of runtimes
+	/// before spec_version 104, the stored length: entries naming a neuron that left count
+	/// until a block step cleans the row.)
 	pub entries: u32,
 }
 
@@ -266,16 +270,35 @@ impl Serialize for Tokens {
 #[derive(Clone, Copy)]
 struct Fraction(Perbill);
 
+impl Fraction {
+	/// The text `"d.ddddddddd"`, digit by digit into a buffer: the node writes a million of
+	/// them for the metagraph at 4,096 neurons and 256 entries a row, and this is several times
+	/// faster than `write!` with padding (a `Perbill` has at most 10^9 parts, so one digit
+	/// before the point).
+	fn digits(self) -> [u8; 11] {
+		let parts = self.0.deconstruct();
+		let mut text = *b"0.000000000";
+		let mut rest = parts % 1_000_000_000;
+		for digit in text.iter_mut().rev().take(9) {
+			*digit = b'0' + (rest % 10) as u8;
+			rest /= 10;
+		}
+		text[0] = b'0' + (parts / 1_000_000_000).min(9) as u8;
+		text
+	}
+}
+
 impl std::fmt::Display for Fraction {
 	fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-		let parts = self.0.deconstruct();
-		write!(f, "{}.{:09}", parts / 1_000_000_000, parts % 1_000_000_000)
+		let digits = self.digits();
+		f.write_str(std::str::from_utf8(&digits).map_err(|_| std::fmt::Error)?)
 	}
 }
 
 impl Serialize for Fraction {
 	fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-		serializer.collect_str(self)
+		let digits = self.digits();
+		serializer.serialize_str(std::str::from_utf8(&digits).map_err(serde::ser::Error::custom)?)
 	}
 }
 
@@ -313,6 +336,62 @@ impl<AccountId: Ss58Codec> Serialize for NeuronOut<'_, AccountId> {
 		s.serialize_field("deposit", &Tokens(n.deposit, d))?;
 		s.serialize_field("rank", &Tokens(n.rank, d))?;
 		s.serialize_field("weights", &RowOut(&n.weights))?;
+		s.end()
+	}
+}
+
+/// The records of the neurons (account, deposit) as the node keeps them under their digest,
+/// each account already in SS58, by uid: what a [`NeuronLite`] adds to a [`NeuronState`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Records(Vec<(Uid, String, u128)>);
+
+impl Records {
+	/// `records`, by uid.
+	pub(crate) fn new<AccountId: Ss58Codec>(records: Vec<(Uid, Record<AccountId>)>) -> Self {
+		let mut records: Vec<_> =
+			records.into_iter().map(|(uid, r)| (uid, r.account.to_ss58check(), r.deposit)).collect();
+		records.sort_unstable_by_key(|(uid, _, _)| *uid);
+		Self(records)
+	}
+
+	/// The SS58 account and the deposit of `uid`.
+	fn get(&self, uid: Uid) -> Option<(&str, u128)> {
+		let at = self.0.binary_search_by_key(&uid, |(j, _, _)| *j).ok()?;
+		self.0.get(at).map(|(_, account, deposit)| (account.as_str(), *deposit))
+	}
+
+	/// `states` joined with these records, as the node writes them; `None` if a state has no
+	/// record (the records are not those of the states' block).
+	pub(crate) fn lite<'a>(&'a self, states: &'a [NeuronState], decimals: u8) -> Option<Vec<NeuronLiteOut<'a>>> {
+		states
+			.iter()
+			.map(|state| {
+				let (account, deposit) = self.get(state.uid)?;
+				Some(NeuronLiteOut { state, account, deposit, decimals })
+			})
+			.collect()
+	}
+}
+
+/// A [`NeuronLite`] as the node writes it: a neuron's state and its kept record.
+pub(crate) struct NeuronLiteOut<'a> {
+	state: &'a NeuronState,
+	account: &'a str,
+	deposit: u128,
+	decimals: u8,
+}
+
+impl Serialize for NeuronLiteOut<'_> {
+	fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		use serde::ser::SerializeStruct;
+		let (n, d) = (self.state, self.decimals);
+		let mut s = serializer.serialize_struct("NeuronLite", 6)?;
+		s.serialize_field("uid", &n.uid)?;
+		s.serialize_field("account", self.account)?;
+		s.serialize_field("stake", &Tokens(n.stake, d))?;
+		s.serialize_field("deposit", &Tokens(self.deposit, d))?;
+		s.serialize_field("rank", &Tokens(n.rank, d))?;
+		s.serialize_field("entries", &n.entries)?;
 		s.end()
 	}
 }
@@ -496,6 +575,13 @@ mod tests {
 		assert_eq!(fraction(Perbill::from_parts(250_000_000)), "0.250000000");
 		assert_eq!(fraction(Perbill::from_parts(1)), "0.000000001");
 		assert_eq!(fraction(Perbill::one()), "1.000000000");
+		// Digit by digit, as `write!` with padding would write it.
+		let many = (0..=2_000).chain((0..=1_000_000_000).step_by(999_983)).chain(999_999_000..=1_000_000_000);
+		for parts in many {
+			let p = Perbill::from_parts(parts);
+			assert_eq!(fraction(p), format!("{}.{:09}", parts / 1_000_000_000, parts % 1_000_000_000));
+			assert_eq!(serde_json::to_string(&Fraction(p)).unwrap(), format!("\"{}\"", fraction(p)));
+		}
 	}
 
 	#[test]
@@ -569,6 +655,25 @@ mod tests {
 			serde_json::to_string(&RowEntryOut(7, &info.weights)).unwrap(),
 			serde_json::to_string(&row).unwrap()
 		);
+	}
+
+	#[test]
+	fn the_node_writes_lite_neurons_from_states_and_kept_records_as_the_wire_type_says() {
+		let account = sp_runtime::AccountId32::new([3; 32]);
+		let records = Records::new(vec![
+			(9, Record { account: account.clone(), deposit: 5 }),
+			(2, Record { account: sp_runtime::AccountId32::new([4; 32]), deposit: 1 }),
+		]);
+		let states = [NeuronState { uid: 9, stake: u128::MAX, rank: 7_250_000_000_000, entries: 64 }];
+		let lite = NeuronLite::new(
+			NeuronLite_ { uid: 9, account, stake: u128::MAX, deposit: 5, rank: 7_250_000_000_000, entries: 64 },
+			12,
+		);
+		let out = records.lite(&states, 12).unwrap();
+		assert_eq!(serde_json::to_string(&out).unwrap(), serde_json::to_string(&[lite]).unwrap());
+		// A state whose uid has no record is refused, not written with a made-up record.
+		let stray = [NeuronState { uid: 3, stake: 0, rank: 0, entries: 1 }];
+		assert!(records.lite(&stray, 12).is_none());
 	}
 
 	#[test]

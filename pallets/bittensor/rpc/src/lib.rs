@@ -32,7 +32,7 @@
 #![deny(missing_docs)]
 
 use std::{
-	collections::HashMap,
+	collections::{HashMap, VecDeque},
 	marker::PhantomData,
 	sync::{Arc, Mutex},
 };
@@ -210,8 +210,15 @@ struct Inner<C, Block: BlockT, AccountId> {
 	cache: cache::Cache<(Block::Hash, View)>,
 	feeds: Mutex<HashMap<Feed, broadcast::Sender<SubscriptionMessage>>>,
 	spawner: Arc<dyn SpawnNamed>,
+	/// The neurons' records read last, under their digest (`NeuronsDigest`), newest last: at
+	/// most [`KEPT_RECORDS`] sets, one a fork the node answers on.
+	records: Mutex<VecDeque<([u8; 32], Arc<json::Records>)>>,
 	_marker: PhantomData<fn() -> AccountId>,
 }
+
+/// How many sets of neuron records the node keeps by digest (each at most `MaxNeurons`
+/// accounts and deposits: about 0.4 MB at 4,096 neurons).
+const KEPT_RECORDS: usize = 4;
 
 impl<C, Block: BlockT, AccountId> Bittensor<C, Block, AccountId> {
 	/// The methods over `client`, with token amounts formatted with `decimals` decimals,
@@ -223,6 +230,7 @@ impl<C, Block: BlockT, AccountId> Bittensor<C, Block, AccountId> {
 			cache: cache::Cache::new(limits),
 			feeds: Mutex::new(HashMap::new()),
 			spawner,
+			records: Mutex::new(VecDeque::new()),
 			_marker: PhantomData,
 		};
 		Self { inner: Arc::new(inner) }
@@ -240,6 +248,9 @@ fn runtime_error(e: impl std::fmt::Display) -> Error {
 
 /// The version of `BittensorApi` that added `neurons_lite` and `rows`.
 const LITE_API_VERSION: u32 = 2;
+
+/// The version of `BittensorApi` that added `neuron_records` and `neuron_states`.
+const RECORDS_API_VERSION: u32 = 3;
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Arc<RawValue>, Error> {
 	serde_json::value::to_raw_value(value).map(Into::into).map_err(runtime_error)
@@ -282,6 +293,14 @@ where
 					let neurons = full()?;
 					to_json(&neurons.iter().map(|n| json::NeuronOut::new(n, d)).collect::<Vec<_>>())
 				},
+				View::Lite if version >= RECORDS_API_VERSION => {
+					let (digest, states) = api.neuron_states(at).map_err(runtime_error)?;
+					let records = self.records(at, digest)?;
+					let lite = records.lite(&states, d).ok_or_else(|| {
+						Error::Runtime(format!("the neuron records at {at:?} are not those of its states"))
+					})?;
+					to_json(&lite)
+				},
 				View::Lite if version >= LITE_API_VERSION => {
 					let lite = api.neurons_lite(at).map_err(runtime_error)?;
 					to_json(&lite.into_iter().map(|n| json::NeuronLite::new(n, d)).collect::<Vec<_>>())
@@ -308,6 +327,31 @@ where
 				},
 			}
 		})
+	}
+
+	/// The neurons' records with `digest`, kept or read at `at` (a block whose records have
+	/// that digest). Equal digests mean equal records on any fork, so the records read at one
+	/// block serve every block with the same digest.
+	fn records(&self, at: Block::Hash, digest: [u8; 32]) -> Result<Arc<json::Records>, Error> {
+		let kept = |records: &VecDeque<([u8; 32], Arc<json::Records>)>| {
+			records.iter().find(|(d, _)| *d == digest).map(|(_, r)| r.clone())
+		};
+		if let Some(records) = kept(&self.records.lock().unwrap_or_else(|e| e.into_inner())) {
+			return Ok(records);
+		}
+		let (read, records) = self.client.runtime_api().neuron_records(at).map_err(runtime_error)?;
+		if read != digest {
+			return Err(Error::Runtime(format!("the neuron records at {at:?} changed while read")));
+		}
+		let records = Arc::new(json::Records::new(records));
+		let mut kept_records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+		if kept(&kept_records).is_none() {
+			if kept_records.len() >= KEPT_RECORDS {
+				kept_records.pop_front();
+			}
+			kept_records.push_back((digest, records.clone()));
+		}
+		Ok(records)
 	}
 
 	fn wire<T>(&self, at: Option<Block::Hash>, view: View) -> RpcResult<Wire<T>> {

@@ -46,12 +46,10 @@ sp_api::decl_runtime_apis! {
 		fn weights(uid: Uid) -> Option<Vec<(Uid, Perbill)>>;
 		/// The pallet's parameters, limits and counters.
 		fn params() -> ChainParams;
-		/// Every registered neuron without its row (the lite metagraph), by uid.
-		#[api_version(2)]
+		/// Every registered neuron without its row (the lite metagraph), by uid (since version 2).
 		fn neurons_lite() -> Vec<NeuronLite<AccountId>>;
 		/// The rows of `uids` in the order given, `None` for a uid not registered; every
-		/// neuron's row, by uid, when `uids` is `None`.
-		#[api_version(2)]
+		/// neuron's row, by uid, when `uids` is `None` (since version 2).
 		fn rows(uids: Option<Vec<Uid>>) -> Vec<(Uid, Option<Vec<(Uid, Perbill)>>)>;
 		/// The records (account, deposit) of every registered neuron, by uid, and their digest
 		/// (`NeuronsDigest`: equal digests, equal records, on any fork).
