@@ -1,7 +1,9 @@
 //! Measures the `bittensor_*` reads on a real node whose state holds `n` neurons with `entries`
 //! weights a row, side by side in one run: the full metagraph, the lite one and every row, each
 //! on a block the node has not answered for yet (cold) and again on the same block (cached);
-//! the bare runtime API call behind the full view (`state_call`); the client's JSON parse; and
+//! the bare runtime API calls (`state_call`: `neurons`, the metagraph in one call; `neuron_states`
+//! and `rows`, the two the node makes for it; `neuron_records`, which it adds at a block whose
+//! records it does not hold); the client's JSON parse; and
 //! the delay from a block's import to its subscribers receiving it, for 1 and for 100
 //! subscribers on their own connections.
 //!
@@ -266,16 +268,24 @@ async fn main() {
 			let full = measure_view::<json::Neuron>(&rpc, "bittensor_getNeurons", |at| rpc_params![at], calls, n as usize).await;
 			let lite = measure_view::<json::NeuronLite>(&rpc, "bittensor_getNeuronsLite", |at| rpc_params![at], calls, n as usize).await;
 			let rows = measure_view::<json::Row>(&rpc, "bittensor_getRows", |at| rpc_params![None::<Vec<u32>>, at], calls, n as usize).await;
-			let mut state_call = Vec::new();
+			// The bare runtime API calls: `neurons`, the whole metagraph in one call; the two
+			// the node makes for it (`neuron_states`, `rows(None)`); and `neuron_records`,
+			// which it adds at a block whose records it does not hold yet.
+			let (mut state_call, mut node_calls, mut records_call) = (Vec::new(), Vec::new(), Vec::new());
 			for _ in 0..calls {
 				let at = seal(&rpc).await;
 				state_call.push(timed(&rpc, "state_call", rpc_params!["BittensorApi_neurons", "0x", at]).await.0);
+				let states = timed(&rpc, "state_call", rpc_params!["BittensorApi_neuron_states", "0x", at]).await.0;
+				let rows = timed(&rpc, "state_call", rpc_params!["BittensorApi_rows", "0x00", at]).await.0;
+				node_calls.push(states + rows);
+				records_call.push(timed(&rpc, "state_call", rpc_params!["BittensorApi_neuron_records", "0x", at]).await.0);
 			}
 			let mut full_cold = full.cold.clone();
 			let p90 = quantile(&mut full_cold, 0.9);
 			reads.push((n, entries, median(full.cold.clone()), p90, median(full.cached.clone()), full.bytes, median(full.parse.clone()),
 				median(lite.cold.clone()), median(lite.cached.clone()), lite.bytes, median(lite.parse.clone()),
-				median(rows.cold.clone()), median(rows.cached.clone()), rows.bytes, median(state_call)));
+				median(rows.cold.clone()), median(rows.cached.clone()), rows.bytes, median(state_call),
+				median(node_calls), median(records_call)));
 			for feed in ["Ranks", "Neurons"] {
 				for reader in [Reader::Socket, Reader::Client] {
 					for subs in [1, 100] {
@@ -288,16 +298,17 @@ async fn main() {
 		}
 	}
 	println!();
-	println!("| n | entries/row | full cold (p90) | full cached | full MB | full parse | lite cold | lite cached | lite MB | lite parse | rows cold | rows cached | state_call | lite/full | cached/cold | cold/state_call |");
-	println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-	for (n, e, fc, p90, fk, fb, fp, lc, lk, lb, lp, rc, rk, _rb, sc) in &reads {
+	println!("| n | entries/row | full cold (p90) | full cached | full MB | full parse | lite cold | lite cached | lite MB | lite parse | rows cold | rows cached | state_call neurons | state_call states + rows | state_call records | lite/full | cached/cold | cold/state_call neurons | cold/state_call states + rows |");
+	println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+	for (n, e, fc, p90, fk, fb, fp, lc, lk, lb, lp, rc, rk, _rb, sc, nc, rec) in &reads {
 		println!(
-			"| {n} | {e} | {fc:.1} ({p90:.1}) | {fk:.1} | {:.2} | {fp:.1} | {lc:.1} | {lk:.1} | {:.2} | {lp:.1} | {rc:.1} | {rk:.1} | {sc:.1} | {:.2} | {:.2} | {:.2} |",
+			"| {n} | {e} | {fc:.1} ({p90:.1}) | {fk:.1} | {:.2} | {fp:.1} | {lc:.1} | {lk:.1} | {:.2} | {lp:.1} | {rc:.1} | {rk:.1} | {sc:.1} | {nc:.1} | {rec:.1} | {:.2} | {:.2} | {:.2} | {:.2} |",
 			*fb as f64 / 1e6,
 			*lb as f64 / 1e6,
 			lc / fc,
 			fk / fc,
-			fc / sc
+			fc / sc,
+			fc / nc
 		);
 	}
 	println!("(milliseconds; MB = 10^6 bytes of JSON; parse: the client's serde_json parse into the typed answer)");

@@ -314,28 +314,37 @@ impl Serialize for RowOut<'_> {
 /// A [`Neuron`] as the node writes it: the same JSON, straight from the runtime API's
 /// answer, without a string per weight first (the metagraph of 4,096 neurons at 256 entries a
 /// row has a million of them).
-pub(crate) struct NeuronOut<'a, AccountId> {
-	info: &'a NeuronInfo<AccountId>,
+pub(crate) struct NeuronOut<'a> {
+	uid: Uid,
+	/// The account in SS58: made for this answer, or kept with the records.
+	account: std::borrow::Cow<'a, str>,
+	stake: u128,
+	deposit: u128,
+	rank: u128,
+	weights: &'a [(Uid, Perbill)],
 	decimals: u8,
 }
 
-impl<'a, AccountId> NeuronOut<'a, AccountId> {
-	pub(crate) fn new(info: &'a NeuronInfo<AccountId>, decimals: u8) -> Self {
-		Self { info, decimals }
+impl<'a> NeuronOut<'a> {
+	/// `info` as the node writes it.
+	pub(crate) fn new<AccountId: Ss58Codec>(info: &'a NeuronInfo<AccountId>, decimals: u8) -> Self {
+		let NeuronInfo { uid, account, stake, deposit, rank, weights } = info;
+		let account = account.to_ss58check().into();
+		Self { uid: *uid, account, stake: *stake, deposit: *deposit, rank: *rank, weights, decimals }
 	}
 }
 
-impl<AccountId: Ss58Codec> Serialize for NeuronOut<'_, AccountId> {
+impl Serialize for NeuronOut<'_> {
 	fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
 		use serde::ser::SerializeStruct;
-		let (n, d) = (self.info, self.decimals);
+		let d = self.decimals;
 		let mut s = serializer.serialize_struct("Neuron", 6)?;
-		s.serialize_field("uid", &n.uid)?;
-		s.serialize_field("account", &n.account.to_ss58check())?;
-		s.serialize_field("stake", &Tokens(n.stake, d))?;
-		s.serialize_field("deposit", &Tokens(n.deposit, d))?;
-		s.serialize_field("rank", &Tokens(n.rank, d))?;
-		s.serialize_field("weights", &RowOut(&n.weights))?;
+		s.serialize_field("uid", &self.uid)?;
+		s.serialize_field("account", &*self.account)?;
+		s.serialize_field("stake", &Tokens(self.stake, d))?;
+		s.serialize_field("deposit", &Tokens(self.deposit, d))?;
+		s.serialize_field("rank", &Tokens(self.rank, d))?;
+		s.serialize_field("weights", &RowOut(self.weights))?;
 		s.end()
 	}
 }
@@ -358,6 +367,36 @@ impl Records {
 	fn get(&self, uid: Uid) -> Option<(&str, u128)> {
 		let at = self.0.binary_search_by_key(&uid, |(j, _, _)| *j).ok()?;
 		self.0.get(at).map(|(_, account, deposit)| (account.as_str(), *deposit))
+	}
+
+	/// `states` with their `rows` (both by uid, from the same block) joined with these records:
+	/// the whole metagraph as the node writes it; `None` if they do not name the same uids in
+	/// the same order, or a state has no record (the records are not those of the block).
+	pub(crate) fn full<'a>(
+		&'a self,
+		states: &'a [NeuronState],
+		rows: &'a [(Uid, Option<Vec<(Uid, Perbill)>>)],
+		decimals: u8,
+	) -> Option<Vec<NeuronOut<'a>>> {
+		if states.len() != rows.len() {
+			return None;
+		}
+		states
+			.iter()
+			.zip(rows)
+			.map(|(state, (uid, row))| {
+				let (account, deposit) = self.get(state.uid).filter(|_| *uid == state.uid)?;
+				Some(NeuronOut {
+					uid: state.uid,
+					account: account.into(),
+					stake: state.stake,
+					deposit,
+					rank: state.rank,
+					weights: row.as_deref()?,
+					decimals,
+				})
+			})
+			.collect()
 	}
 
 	/// `states` joined with these records, as the node writes them; `None` if a state has no
@@ -674,6 +713,24 @@ mod tests {
 		// A state whose uid has no record is refused, not written with a made-up record.
 		let stray = [NeuronState { uid: 3, stake: 0, rank: 0, entries: 1 }];
 		assert!(records.lite(&stray, 12).is_none());
+		// The whole metagraph from states, rows and records is written as from the runtime's
+		// `neurons`; rows of other uids, or fewer rows, are refused.
+		let weights = vec![(2, Perbill::from_parts(1)), (9, Perbill::from_parts(999_999_999))];
+		let info = NeuronInfo {
+			uid: 9,
+			account: sp_runtime::AccountId32::new([3; 32]),
+			stake: u128::MAX,
+			deposit: 5,
+			rank: 7_250_000_000_000,
+			weights: weights.clone(),
+		};
+		let rows = [(9, Some(weights))];
+		assert_eq!(
+			serde_json::to_string(&records.full(&states, &rows, 12).unwrap()).unwrap(),
+			serde_json::to_string(&[Neuron::new(info, 12)]).unwrap()
+		);
+		assert!(records.full(&states, &[(2, Some(vec![]))], 12).is_none());
+		assert!(records.full(&states, &[], 12).is_none());
 	}
 
 	#[test]

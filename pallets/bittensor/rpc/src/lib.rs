@@ -289,6 +289,17 @@ where
 			let d = self.decimals;
 			let full = || api.neurons(at).map_err(runtime_error);
 			match view {
+				View::Neurons if version >= RECORDS_API_VERSION => {
+					// The states and the rows of this block, and the records kept by digest:
+					// no pass over the records in the runtime, no SS58 encoding, on most blocks.
+					let (digest, states) = api.neuron_states(at).map_err(runtime_error)?;
+					let rows = api.rows(at, None).map_err(runtime_error)?;
+					let records = self.records(at, digest)?;
+					let neurons = records.full(&states, &rows, d).ok_or_else(|| {
+						Error::Runtime(format!("the neuron records and rows at {at:?} are not those of its states"))
+					})?;
+					to_json(&neurons)
+				},
 				View::Neurons => {
 					let neurons = full()?;
 					to_json(&neurons.iter().map(|n| json::NeuronOut::new(n, d)).collect::<Vec<_>>())
