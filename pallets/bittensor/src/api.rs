@@ -1,13 +1,13 @@
 //! The reads behind the runtime API `BittensorApi` (crate `pallet-bittensor-runtime-api`).
 
 use crate::{
-	impls::{to_parts, value_of},
+	impls::{digest_of_records, entry_of, to_parts, value_of},
 	math, ChainParams, Config, InflationPerBlock, Inflation, MaxWeightChange, Neuron, NeuronInfo, NeuronLite,
-	NeuronState, Neurons, NeuronsDigest, NextUid, Pallet, RankedEntries, Ranks, Stakes, TotalMinted,
+	NeuronState, Neurons, NeuronsDigest, Records, NextUid, Pallet, RankedEntries, Ranks, Stakes, TotalMinted,
 	TotalWeightEntries, Uid, Uids, Weights,
 };
 use alloc::vec::Vec;
-use frame_support::traits::Get;
+use frame_support::traits::{Get, GetStorageVersion};
 use sp_arithmetic::Perbill;
 
 /// A row as the runtime API returns it: `(uid, w)` by uid.
@@ -50,7 +50,7 @@ impl<T: Config> Pallet<T> {
 					uid,
 					rank: value_of(&ranks, uid).unwrap_or(0),
 					account: neuron.account,
-					stake: at.and_then(|at| stakes.get(at)).map_or(0, |(_, s)| *s),
+					stake: value_of(&stakes, uid).unwrap_or(0),
 					deposit: neuron.deposit,
 					weights: at.and_then(|at| rows.get_mut(at)).map(core::mem::take).unwrap_or_default(),
 				}
@@ -66,8 +66,7 @@ impl<T: Config> Pallet<T> {
 		records
 			.into_iter()
 			.map(|(uid, neuron)| {
-				let at = states.binary_search_by_key(&uid, |s| s.uid).ok();
-				let state = at.and_then(|at| states.get(at));
+				let state = entry_of(&states, uid, |s| s.uid);
 				NeuronLite {
 					uid,
 					account: neuron.account,
@@ -82,10 +81,37 @@ impl<T: Config> Pallet<T> {
 
 	/// The records of every registered neuron (account, deposit), by uid, with the
 	/// [`NeuronsDigest`] they have. One pass over `Neurons`.
-	pub fn api_neuron_records() -> ([u8; 32], Vec<(Uid, Neuron<T::AccountId>)>) {
+	pub fn api_neuron_records() -> ([u8; 32], Records<T::AccountId>) {
+		let records = Self::sorted_records();
+		let digest = if Self::digest_is_stored() {
+			NeuronsDigest::<T>::get()
+		} else {
+			digest_of_records(records.iter().map(|(uid, n)| (*uid, &n.account, n.deposit)))
+		};
+		(digest, records)
+	}
+
+	fn sorted_records() -> Records<T::AccountId> {
 		let mut records: Vec<(Uid, Neuron<T::AccountId>)> = Neurons::<T>::iter().collect();
 		records.sort_unstable_by_key(|(uid, _)| *uid);
-		(NeuronsDigest::<T>::get(), records)
+		records
+	}
+
+	/// Whether [`NeuronsDigest`] is kept: from storage version 3 on. In the block that set
+	/// this runtime's code, its migration has not run yet (that is the next block's first
+	/// step), and the digest is made from the records as the migration will make it.
+	fn digest_is_stored() -> bool {
+		Self::on_chain_storage_version() >= 3
+	}
+
+	/// [`NeuronsDigest`], or at a block whose migration to storage version 3 has not run, the
+	/// digest of the records as they stand.
+	fn records_digest() -> [u8; 32] {
+		if Self::digest_is_stored() {
+			NeuronsDigest::<T>::get()
+		} else {
+			Self::api_neuron_records().0
+		}
 	}
 
 	/// What changes from block to block of every registered neuron (stake, rank, entries), by
@@ -93,12 +119,9 @@ impl<T: Config> Pallet<T> {
 	/// `RankedEntries`), plus a row's length for a neuron no block step has ranked yet.
 	pub fn api_neuron_states() -> ([u8; 32], Vec<NeuronState>) {
 		let (ranks, lengths) = (Ranks::<T>::get(), RankedEntries::<T>::get());
-		let entries = |uid: Uid| {
-			let ranked = lengths.binary_search_by_key(&uid, |(j, _)| *j).ok();
-			match ranked.and_then(|at| lengths.get(at)) {
-				Some((_, e)) => *e,
-				None => Weights::<T>::decode_len(uid).map_or(0, |len| u32::try_from(len).unwrap_or(u32::MAX)),
-			}
+		let entries = |uid: Uid| match value_of(&lengths, uid) {
+			Some(e) => e,
+			None => Weights::<T>::decode_len(uid).map_or(0, |len| u32::try_from(len).unwrap_or(u32::MAX)),
 		};
 		let states = Stakes::<T>::get()
 			.into_iter()
@@ -109,7 +132,7 @@ impl<T: Config> Pallet<T> {
 				entries: entries(uid),
 			})
 			.collect();
-		(NeuronsDigest::<T>::get(), states)
+		(Self::records_digest(), states)
 	}
 
 	/// The rows of `uids` as they count now, in the order asked (every registered neuron's, by

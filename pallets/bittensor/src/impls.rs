@@ -74,10 +74,26 @@ pub(crate) fn next_digest<AccountId: Encode>(digest: [u8; 32], change: &RecordCh
 	BlakeTwo256::hash_of(&(b"bittensor/neurons", digest, change)).into()
 }
 
+/// The entry of `uid` in a vector sorted by uid (`uid_of` gives an entry's uid), if it is in it.
+pub(crate) fn entry_of<V>(sorted: &[V], uid: Uid, uid_of: impl Fn(&V) -> Uid) -> Option<&V> {
+	let at = sorted.binary_search_by_key(&uid, uid_of).ok()?;
+	sorted.get(at)
+}
+
 /// The value of `uid` in a vector sorted by uid (the stake vector, the ranking), if it is in it.
-pub(crate) fn value_of(sorted: &[(Uid, u128)], uid: Uid) -> Option<u128> {
-	let at = sorted.binary_search_by_key(&uid, |(j, _)| *j).ok()?;
-	sorted.get(at).map(|(_, v)| *v)
+pub(crate) fn value_of<V: Copy>(sorted: &[(Uid, V)], uid: Uid) -> Option<V> {
+	entry_of(sorted, uid, |(j, _)| *j).map(|(_, v)| *v)
+}
+
+/// The digest of `records` (sorted by uid) registered one after another from 32 zero bytes:
+/// what storage version 3's migration stores, and what the runtime API reports at a block whose
+/// migration has not run yet (the block that set the code).
+pub(crate) fn digest_of_records<'a, AccountId: Encode + 'a>(
+	records: impl IntoIterator<Item = (Uid, &'a AccountId, u128)>,
+) -> [u8; 32] {
+	records.into_iter().fold([0u8; 32], |digest, (uid, account, deposit)| {
+		next_digest(digest, &RecordChange::Registered { uid, account, deposit })
+	})
 }
 
 impl<T: Config> Pallet<T> {

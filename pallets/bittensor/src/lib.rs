@@ -58,7 +58,7 @@ mod tests;
 
 pub use impls::step_weight;
 pub use pallet::*;
-pub use types::{ChainParams, InflationMode, Neuron, NeuronInfo, NeuronLite, NeuronState, Uid};
+pub use types::{ChainParams, InflationMode, Neuron, NeuronInfo, NeuronLite, NeuronState, Records, Uid};
 pub use weights::WeightInfo;
 
 // FRAME's macro expansions here (storage prefixes, error metadata) call `expect`; the

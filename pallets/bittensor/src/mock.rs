@@ -139,7 +139,12 @@ impl ExtBuilder {
 		.assimilate_storage(&mut storage)
 		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
-		ext.execute_with(|| System::set_block_number(1));
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			// What a runtime's genesis does for every pallet (`OnGenesis`).
+			use frame_support::traits::GetStorageVersion;
+			Bittensor::in_code_storage_version().put::<Bittensor>();
+		});
 		ext
 	}
 

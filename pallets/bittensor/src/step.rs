@@ -160,15 +160,15 @@ impl<T: Config> Pallet<T> {
 		let lengths: Vec<(Uid, u32)> = uids()
 			.zip(rows.columns.iter().map(|row| u32::try_from(row.len()).unwrap_or(u32::MAX)))
 			.collect();
-		match (BoundedVec::try_from(ranking), BoundedVec::try_from(lengths)) {
-			(Ok(ranking), Ok(lengths)) => {
-				Ranks::<T>::put(ranking);
-				RankedEntries::<T>::put(lengths);
-			},
+		let (ranking, lengths) = match (BoundedVec::try_from(ranking), BoundedVec::try_from(lengths)) {
+			(Ok(ranking), Ok(lengths)) => (ranking, lengths),
 			_ => {
 				defensive!("at most MaxNeurons neurons exist; qed");
+				(BoundedVec::new(), BoundedVec::new())
 			},
-		}
+		};
+		Ranks::<T>::put(ranking);
+		RankedEntries::<T>::put(lengths);
 	}
 
 	/// In adaptive mode, `tau <- clamp(tau + gain * max * (target - sparsity), 0, max)` with the

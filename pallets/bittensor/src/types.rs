@@ -18,6 +18,9 @@ pub struct Neuron<AccountId> {
 	pub deposit: u128,
 }
 
+/// The records of neurons, `(uid, record)` by uid, as the runtime API returns them.
+pub type Records<AccountId> = Vec<(Uid, Neuron<AccountId>)>;
+
 /// How `InflationPerBlock` (tau) evolves.
 #[derive(
 	Encode,
@@ -84,7 +87,8 @@ pub struct NeuronLite<AccountId> {
 	/// Its rank `R_i` from the last block step, in base units (0 if registered since).
 	pub rank: u128,
 	/// The number of entries of its row as the block step ranked it (the length of the row
-	/// `weights` returns; the stored length before any block step, at genesis).
+	/// `weights` returns). Where no block step has counted it, the stored length: at genesis,
+	/// and at the block that set runtime 104's code (its migration runs in the next block).
 	pub entries: u32,
 }
 

@@ -119,9 +119,10 @@ pub struct NeuronLite {
 	/// Its rank `R_i` from the block step of the block read, in tokens.
 	pub rank: String,
 	/// The number of entries of its row as the block step of the block read ranked it: the
-	/// length of its row in `bittensor_getRows` there. (At genesis, and at blocks of runtimes
-	/// before spec_version 104, the stored length: entries naming a neuron that left count
-	/// until a block step cleans the row.)
+	/// length of its row in `bittensor_getRows` there. At genesis, at the block that set
+	/// runtime 104's code, and at blocks of runtime 103, it is the stored length instead: there
+	/// entries naming a neuron that left count until a block step cleans the row. At blocks of
+	/// runtimes 100 to 102 it is the cleaned length, as `getRows` gives it.
 	pub entries: u32,
 }
 
@@ -378,7 +379,7 @@ impl Records {
 		rows: &'a [(Uid, Option<Vec<(Uid, Perbill)>>)],
 		decimals: u8,
 	) -> Option<Vec<NeuronOut<'a>>> {
-		if states.len() != rows.len() {
+		if states.len() != rows.len() || states.len() != self.0.len() {
 			return None;
 		}
 		states
@@ -399,9 +400,12 @@ impl Records {
 			.collect()
 	}
 
-	/// `states` joined with these records, as the node writes them; `None` if a state has no
-	/// record (the records are not those of the states' block).
+	/// `states` joined with these records, as the node writes them; `None` if they do not name
+	/// the same uids (the records are not those of the states' block).
 	pub(crate) fn lite<'a>(&'a self, states: &'a [NeuronState], decimals: u8) -> Option<Vec<NeuronLiteOut<'a>>> {
+		if states.len() != self.0.len() {
+			return None;
+		}
 		states
 			.iter()
 			.map(|state| {
@@ -703,13 +707,22 @@ mod tests {
 			(9, Record { account: account.clone(), deposit: 5 }),
 			(2, Record { account: sp_runtime::AccountId32::new([4; 32]), deposit: 1 }),
 		]);
-		let states = [NeuronState { uid: 9, stake: u128::MAX, rank: 7_250_000_000_000, entries: 64 }];
+		let states = [
+			NeuronState { uid: 2, stake: 0, rank: 0, entries: 1 },
+			NeuronState { uid: 9, stake: u128::MAX, rank: 7_250_000_000_000, entries: 64 },
+		];
 		let lite = NeuronLite::new(
 			NeuronLite_ { uid: 9, account, stake: u128::MAX, deposit: 5, rank: 7_250_000_000_000, entries: 64 },
 			12,
 		);
+		let other = NeuronLite::new(
+			NeuronLite_ { uid: 2, account: sp_runtime::AccountId32::new([4; 32]), stake: 0, deposit: 1, rank: 0, entries: 1 },
+			12,
+		);
 		let out = records.lite(&states, 12).unwrap();
-		assert_eq!(serde_json::to_string(&out).unwrap(), serde_json::to_string(&[lite]).unwrap());
+		assert_eq!(serde_json::to_string(&out).unwrap(), serde_json::to_string(&[other.clone(), lite]).unwrap());
+		// States of fewer neurons than the records are refused: they are of another block.
+		assert!(records.lite(&states[1..], 12).is_none());
 		// A state whose uid has no record is refused, not written with a made-up record.
 		let stray = [NeuronState { uid: 3, stake: 0, rank: 0, entries: 1 }];
 		assert!(records.lite(&stray, 12).is_none());
@@ -724,13 +737,21 @@ mod tests {
 			rank: 7_250_000_000_000,
 			weights: weights.clone(),
 		};
-		let rows = [(9, Some(weights))];
+		let other_info = NeuronInfo {
+			uid: 2,
+			account: sp_runtime::AccountId32::new([4; 32]),
+			stake: 0,
+			deposit: 1,
+			rank: 0,
+			weights: vec![(2, Perbill::one())],
+		};
+		let rows = [(2, Some(other_info.weights.clone())), (9, Some(weights))];
 		assert_eq!(
 			serde_json::to_string(&records.full(&states, &rows, 12).unwrap()).unwrap(),
-			serde_json::to_string(&[Neuron::new(info, 12)]).unwrap()
+			serde_json::to_string(&[Neuron::new(other_info, 12), Neuron::new(info, 12)]).unwrap()
 		);
-		assert!(records.full(&states, &[(2, Some(vec![]))], 12).is_none());
-		assert!(records.full(&states, &[], 12).is_none());
+		assert!(records.full(&states, &[rows[1].clone(), rows[0].clone()], 12).is_none());
+		assert!(records.full(&states, &rows[..1], 12).is_none());
 	}
 
 	#[test]

@@ -344,23 +344,26 @@ where
 	/// that digest). Equal digests mean equal records on any fork, so the records read at one
 	/// block serve every block with the same digest.
 	fn records(&self, at: Block::Hash, digest: [u8; 32]) -> Result<Arc<json::Records>, Error> {
-		let kept = |records: &VecDeque<([u8; 32], Arc<json::Records>)>| {
-			records.iter().find(|(d, _)| *d == digest).map(|(_, r)| r.clone())
+		// The set found moves to the back: the least recently used set goes first.
+		let take = |kept: &mut VecDeque<([u8; 32], Arc<json::Records>)>| {
+			let at = kept.iter().position(|(d, _)| *d == digest)?;
+			let found = kept.remove(at)?;
+			let records = found.1.clone();
+			kept.push_back(found);
+			Some(records)
 		};
-		if let Some(records) = kept(&self.records.lock().unwrap_or_else(|e| e.into_inner())) {
+		if let Some(records) = take(&mut self.records.lock().unwrap_or_else(|e| e.into_inner())) {
 			return Ok(records);
 		}
-		let (read, records) = self.client.runtime_api().neuron_records(at).map_err(runtime_error)?;
-		if read != digest {
-			return Err(Error::Runtime(format!("the neuron records at {at:?} changed while read")));
-		}
+		// Read at the same block as the states, so under the same digest.
+		let (_, records) = self.client.runtime_api().neuron_records(at).map_err(runtime_error)?;
 		let records = Arc::new(json::Records::new(records));
-		let mut kept_records = self.records.lock().unwrap_or_else(|e| e.into_inner());
-		if kept(&kept_records).is_none() {
-			if kept_records.len() >= KEPT_RECORDS {
-				kept_records.pop_front();
+		let mut kept = self.records.lock().unwrap_or_else(|e| e.into_inner());
+		if take(&mut kept).is_none() {
+			if kept.len() >= KEPT_RECORDS {
+				kept.pop_front();
 			}
-			kept_records.push_back((digest, records.clone()));
+			kept.push_back((digest, records.clone()));
 		}
 		Ok(records)
 	}

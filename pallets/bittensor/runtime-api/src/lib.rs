@@ -52,7 +52,8 @@ sp_api::decl_runtime_apis! {
 		/// neuron's row, by uid, when `uids` is `None` (since version 2).
 		fn rows(uids: Option<Vec<Uid>>) -> Vec<(Uid, Option<Vec<(Uid, Perbill)>>)>;
 		/// The records (account, deposit) of every registered neuron, by uid, and their digest
-		/// (`NeuronsDigest`: equal digests, equal records, on any fork).
+		/// (`NeuronsDigest`; at the block that set this code, before its migration, the same
+		/// digest made from the records): equal digests, equal records, on any fork.
 		#[api_version(3)]
 		fn neuron_records() -> ([u8; 32], Vec<(Uid, Neuron<AccountId>)>);
 		/// The stake, rank and row length of every registered neuron, by uid, and the digest of

@@ -204,7 +204,7 @@ mod v2 {
 
 mod v3 {
 	use super::*;
-	use crate::NeuronsDigest;
+	use crate::{NeuronsDigest, RankedEntries};
 
 	fn genesis() -> ExtBuilder {
 		ExtBuilder::default().neurons(vec![(1, 100 * UNIT), (2, 50 * UNIT), (3, 10 * UNIT)])
@@ -217,8 +217,16 @@ mod v3 {
 			frame_support::assert_ok!(Bittensor::unregister(RuntimeOrigin::signed(2)));
 			next_block();
 			let records = Bittensor::api_neuron_records().1;
+			let ranked = RankedEntries::<Test>::get();
+			assert_eq!(ranked.len(), 2);
 			unhashed::kill(&key("NeuronsDigest", None));
+			unhashed::kill(&key("RankedEntries", None));
 			StorageVersion::new(2).put::<Pallet<Test>>();
+			assert!(Bittensor::do_try_state().is_err(), "version 3 misses the ranked lengths");
+			// At the block that set the code (before its migration), the runtime API makes the
+			// digest from the records, as the migration will store it.
+			let before = Bittensor::api_neuron_states().0;
+			assert_eq!(Bittensor::api_neuron_records().0, before);
 
 			// when the step runs (with its pre/post checks under try-runtime),
 			#[cfg(feature = "try-runtime")]
@@ -236,9 +244,12 @@ mod v3 {
 				digest = sp_io::hashing::blake2_256(&(b"bittensor/neurons", digest, change).encode());
 			}
 			assert_eq!(NeuronsDigest::<Test>::get(), digest);
-			// it cost a read a neuron and a write, plus the version's,
+			assert_eq!(before, digest);
+			// the ranked lengths are the last step's,
+			assert_eq!(RankedEntries::<Test>::get(), ranked);
+			// it cost two reads a neuron, three more and two writes, plus the version's,
 			let db = <Test as frame_system::Config>::DbWeight::get();
-			assert_eq!(weight, db.reads_writes(2, 1) + db.reads_writes(1, 1));
+			assert_eq!(weight, db.reads_writes(2 + 2 + 2, 2) + db.reads_writes(1, 1));
 			// and a registration then goes on from it.
 			frame_support::assert_ok!(Bittensor::register(RuntimeOrigin::signed(5)));
 			assert_ne!(NeuronsDigest::<Test>::get(), digest);
