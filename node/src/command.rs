@@ -64,7 +64,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config, false)?;
+					service::new_partial(&config, service::Consensus::AuraGrandpa)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
@@ -72,7 +72,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, .. } =
-					service::new_partial(&config, false)?;
+					service::new_partial(&config, service::Consensus::AuraGrandpa)?;
 				Ok((cmd.run(client, config.database), task_manager))
 			})
 		},
@@ -80,7 +80,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, .. } =
-					service::new_partial(&config, false)?;
+					service::new_partial(&config, service::Consensus::AuraGrandpa)?;
 				Ok((cmd.run(client, config.chain_spec), task_manager))
 			})
 		},
@@ -88,7 +88,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config, false)?;
+					service::new_partial(&config, service::Consensus::AuraGrandpa)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
@@ -100,7 +100,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, backend, .. } =
-					service::new_partial(&config, false)?;
+					service::new_partial(&config, service::Consensus::AuraGrandpa)?;
 				let aux_revert = Box::new(|client, _, blocks| {
 					sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
@@ -141,6 +141,7 @@ pub fn run() -> sc_cli::Result<()> {
 				Err(e) => log::warn!("🧬 Built-in runtime: {e}"),
 			}
 			let (sealing, cache_limits) = (cli.sealing, cli.cache_limits());
+			let consensus = sealing.map_or(service::Consensus::AuraGrandpa, service::Consensus::Sealing);
 			runner.run_node_until_exit(|config| async move {
 				if sealing.is_some() && !config.chain_spec.chain_type().eq(&sc_service::ChainType::Development) {
 					return Err(sc_cli::Error::Input(
@@ -150,10 +151,10 @@ pub fn run() -> sc_cli::Result<()> {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>,
-					>(config, sealing, cache_limits)
+					>(config, consensus, cache_limits)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p =>
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config, sealing, cache_limits)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, consensus, cache_limits)
 							.map_err(sc_cli::Error::Service),
 				}
 			})

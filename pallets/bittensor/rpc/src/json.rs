@@ -350,6 +350,9 @@ impl Serialize for NeuronOut<'_> {
 	}
 }
 
+/// A row as the runtime API's `rows` returns it: `None` for a uid not registered.
+pub(crate) type RowAnswer = (Uid, Option<Vec<(Uid, Perbill)>>);
+
 /// The records of the neurons (account, deposit) as the node keeps them under their digest,
 /// each account already in SS58, by uid: what a [`NeuronLite`] adds to a [`NeuronState`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -376,7 +379,7 @@ impl Records {
 	pub(crate) fn full<'a>(
 		&'a self,
 		states: &'a [NeuronState],
-		rows: &'a [(Uid, Option<Vec<(Uid, Perbill)>>)],
+		rows: &'a [RowAnswer],
 		decimals: u8,
 	) -> Option<Vec<NeuronOut<'a>>> {
 		if states.len() != rows.len() || states.len() != self.0.len() {
