@@ -436,7 +436,7 @@ impl Client {
 		// `None` is the best block: what a transaction just included is visible at once.
 		let hash = match at {
 			Some(hash) => hash,
-			None => self.call("chain_getBlockHash", vec![]).await?,
+			None => self.best_hash().await?,
 		};
 		self.api.at_block(hash).await.map_err(Error::subxt)
 	}

@@ -73,6 +73,11 @@ impl Client {
 		self.call("chain_getBlockHash", vec![]).await
 	}
 
+	/// `chain_getBlockHash` of block `number` on the best chain (`None` past its head).
+	pub async fn block_hash(&self, number: u64) -> Result<Option<Hash>, Error> {
+		self.call("chain_getBlockHash", vec![serde_json::json!(number)]).await
+	}
+
 	/// `chain_getFinalizedHead`.
 	pub async fn finalized_head(&self) -> Result<Hash, Error> {
 		self.call("chain_getFinalizedHead", vec![]).await

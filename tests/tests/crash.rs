@@ -14,7 +14,6 @@ use bittensor_e2e::{
 	client::{bittensor, dev, Client, Hash},
 	pallet_state, wait_until, Node,
 };
-use serde_json::json;
 
 /// Alice's row alternates between two rows 0.07 apart in L2 (epsilon is 0.1), every 300 ms.
 fn stream(api: Client, stop: Arc<AtomicBool>, sent: Arc<AtomicUsize>) -> tokio::task::JoinHandle<()> {
@@ -37,7 +36,7 @@ async fn number(api: &Client, hash: Hash) -> u64 {
 }
 
 async fn hash_of(api: &Client, number: u64) -> Option<Hash> {
-	api.call("chain_getBlockHash", vec![json!(number)]).await.unwrap()
+	api.block_hash(number).await.unwrap()
 }
 
 

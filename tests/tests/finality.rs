@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use bittensor_e2e::{chain_spec, client::Client, wait_until, Node};
-use serde_json::json;
 
 async fn finalized(api: &Client) -> u64 {
 	api.finalized_number().await.unwrap_or(0)
@@ -61,10 +60,8 @@ async fn finality_goes_on_with_one_of_four_validators_down_and_it_catches_up() {
 	})
 	.await;
 	// on the same chain.
-	let theirs: Option<bittensor_e2e::client::Hash> =
-		apis[0].call("chain_getBlockHash", vec![json!(target)]).await.unwrap();
-	let his: Option<bittensor_e2e::client::Hash> =
-		api_d.call("chain_getBlockHash", vec![json!(target)]).await.unwrap();
+	let theirs = apis[0].block_hash(target).await.unwrap();
+	let his = api_d.block_hash(target).await.unwrap();
 	assert_eq!(his, theirs);
 	assert!(theirs.is_some());
 }

@@ -49,9 +49,15 @@ async fn dev_chain_includes_a_signed_transfer_and_serves_the_new_balances() {
 	.await;
 	assert!(finalized >= number);
 
-	// And the node answers the usual health and header calls.
+	// And the node answers the usual health and header calls: a dev node alone, not syncing,
+	// expecting no peers; its best and finalized heads at or past the transfer's block.
 	let health = api.system_health().await.unwrap();
-	assert!(!health.is_syncing);
+	assert_eq!((health.peers, health.is_syncing, health.should_have_peers), (0, false, false));
+	let best = api.header(None).await.unwrap();
+	assert!(best.number().unwrap() >= number);
+	let head = api.finalized_head().await.unwrap();
+	assert!(api.header(Some(head)).await.unwrap().number().unwrap() >= number);
+	assert_eq!(api.block_hash(number).await.unwrap(), Some(included.block_hash));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -93,9 +99,7 @@ async fn two_validators_from_the_local_spec_peer_and_finalize() {
 		"Bob to know Alice's finalized block",
 		Duration::from_secs(60),
 		|| async {
-			let h: Option<client::Hash> =
-				api_b.call("chain_getBlockHash", vec![serde_json::json!(number_a)]).await.ok()?;
-			h.map(Some)
+			api_b.block_hash(number_a).await.ok()?.map(Some)
 		},
 	)
 	.await;

@@ -1,6 +1,7 @@
 //! Load: 64 neurons each submit `set_weights` with 32 entries every block for 50 blocks, then
 //! the same accounts send balance transfers the same way. Every transaction is included or
-//! refused with a pool error (none is lost), and the node answers RPC throughout. Prints the
+//! refused with a named pool error (none is lost), at least 99% of the updates are included, and
+//! the node answers RPC throughout. Prints the
 //! included `set_weights` per second against transfers per second (run with `--nocapture`).
 
 use std::{
@@ -146,7 +147,7 @@ async fn sixty_four_neurons_set_weights_every_block_for_fifty_blocks() {
 
 	// then every update was included or refused with a reason, the last rows are stored,
 	assert_eq!(included + refused, NEURONS * BLOCKS);
-	assert!(included > 0);
+	assert!(100 * included >= 99 * NEURONS * BLOCKS, "only {included} of {} included", NEURONS * BLOCKS);
 	let last: Vec<(u32, u32)> = api.weights(uids[0], None).await.unwrap().unwrap();
 	assert_eq!(last.len(), ENTRIES);
 	// and the node answered every RPC call on the way.

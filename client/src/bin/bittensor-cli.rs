@@ -190,7 +190,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 		},
 		Command::Neurons => {
 			// Stakes and ranks from the same (best) block.
-			let at = Some(client.call("chain_getBlockHash", vec![]).await?);
+			let at = Some(client.best_hash().await?);
 			let ranks = client.ranks(at).await?;
 			println!("{:>5}  {:<48}  {:>24}  {:>24}", "uid", "account", "stake (TAO)", "rank (TAO)");
 			for n in client.neurons(at).await? {

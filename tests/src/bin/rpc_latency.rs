@@ -220,25 +220,26 @@ async fn subscriber_delay(url: &str, rpc: &HttpClient, feed: &str, subs: usize, 
 	median(slowest)
 }
 
+/// Measures the `bittensor_*` reads and subscriptions on nodes of the scale chain.
+#[derive(clap::Parser)]
+struct Args {
+	/// Samples of each read.
+	#[arg(long, default_value_t = 10)]
+	calls: usize,
+	/// Blocks timed for each subscriber count.
+	#[arg(long, default_value_t = 5)]
+	blocks: usize,
+	/// Entries a row, comma-separated.
+	#[arg(long, value_delimiter = ',', default_values_t = [64u32, 256])]
+	entries: Vec<u32>,
+	/// Neuron counts.
+	#[arg(default_values_t = [256u32, 1024, 4096])]
+	sizes: Vec<u32>,
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-	let mut args = std::env::args().skip(1);
-	let (mut calls, mut blocks, mut grid_entries, mut sizes) = (10usize, 5usize, vec![64u32, 256], Vec::new());
-	while let Some(a) = args.next() {
-		match a.as_str() {
-			"--calls" => calls = args.next().and_then(|v| v.parse().ok()).expect("--calls N"),
-			"--blocks" => blocks = args.next().and_then(|v| v.parse().ok()).expect("--blocks N"),
-			"--entries" =>
-				grid_entries = args
-					.next()
-					.map(|v| v.split(',').map(|e| e.parse().expect("--entries 64,256")).collect())
-					.expect("--entries E[,E...]"),
-			n => sizes.push(n.parse::<u32>().unwrap_or_else(|_| panic!("not a neuron count: {n}"))),
-		}
-	}
-	if sizes.is_empty() {
-		sizes = vec![256, 1024, 4096];
-	}
+	let Args { calls, blocks, entries: grid_entries, sizes } = clap::Parser::parse();
 	println!("bittensor_* latency: medians of {calls} samples, HTTP on loopback; node {}", node_binary().display());
 	let mut reads = Vec::new();
 	let mut delays = Vec::new();

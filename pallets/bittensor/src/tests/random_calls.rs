@@ -79,8 +79,14 @@ proptest! {
 						assert_eq!(System::events().len(), events_before);
 					}
 				}
-				// The step also runs from a fresh block's on_initialize.
-				let _ = Bittensor::on_initialize(System::block_number());
+				// A fresh block's on_initialize only reserves the block step's weight: it writes
+				// nothing, and reserves at least the benchmarked step for the neurons there are.
+				let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
+				let reserved = Bittensor::on_initialize(System::block_number());
+				assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
+				let n = crate::Neurons::<Test>::count();
+				let step = <<Test as crate::Config>::WeightInfo as crate::WeightInfo>::block_step(n);
+				assert!(reserved.all_gte(step), "{reserved:?} does not cover the step of {n} neurons, {step:?}");
 			});
 	}
 }
