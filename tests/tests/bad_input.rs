@@ -11,6 +11,7 @@ use bittensor_e2e::{
 	manual_dev_chain, pallet_state, pool_len, seal, submit_and_seal, submit_in_block, wait_for_pool, UNIT,
 };
 use bittensor_e2e::client::{json, BittensorApiClient};
+use codec::{Decode, Encode};
 
 /// The pallet's state, total issuance and the free balances of `who` at `at`.
 async fn state(api: &Client, who: &[AccountId], at: Hash) -> (Vec<json::Neuron>, json::Params, u128, Vec<u128>) {
@@ -67,25 +68,14 @@ async fn refused_by_pool(api: &Client, what: &str, bytes: &[u8], code: i32, text
 
 /// `bytes` without its SCALE compact length prefix.
 fn unprefixed(bytes: &[u8]) -> &[u8] {
-	match bytes[0] & 0b11 {
-		0 => &bytes[1..],
-		1 => &bytes[2..],
-		2 => &bytes[4..],
-		_ => panic!("extrinsics here are shorter than 2^30 bytes"),
-	}
+	let mut body = bytes;
+	codec::Compact::<u32>::decode(&mut body).expect("a compact length prefix");
+	body
 }
 
-/// `body` with a SCALE compact length prefix.
+/// `body` with a SCALE compact length prefix: a `Vec<u8>` as SCALE encodes it.
 fn prefixed(body: &[u8]) -> Vec<u8> {
-	let len = body.len();
-	let mut out = if len < 64 {
-		vec![(len as u8) << 2]
-	} else {
-		assert!(len < 1 << 14);
-		(((len as u16) << 2) | 1).to_le_bytes().to_vec()
-	};
-	out.extend_from_slice(body);
-	out
+	body.to_vec().encode()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -149,7 +139,9 @@ async fn every_bad_input_is_refused_with_its_error_and_changes_nothing() {
 	refused_by_pool(&api, "unknown call", &prefixed(&[version, pallet, 99]), 1002, "Verification Error", &everyone).await;
 	// set_weights whose argument says five entries but holds one.
 	let mut args = body[..3].to_vec();
-	args.extend_from_slice(&[5 << 2, 0, 0, 0, 0, 1, 0, 0, 0]);
+	// five entries (compact 5), then one `(u32, u32)`.
+	args.extend(codec::Compact(5u32).encode());
+	args.extend((0u32, 1u32).encode());
 	refused_by_pool(&api, "bad arguments", &prefixed(&args), 1002, "Verification Error", &everyone).await;
 	// Bytes that are not even a length-prefixed extrinsic: refused by the RPC layer (1040).
 	refused_by_pool(&api, "undecodable", &[0x0b, 0xad, 0xc0, 0xde], 1040, "Could not decode", &everyone).await;

@@ -2,6 +2,8 @@
 //! move their weights every block for 30 blocks; after every block the test recomputes
 //! eq. 5 and 6 (SPEC §3–4) in f64 from what the RPC reads at the parent and at the block.
 
+// The simulator's deterministic generator, so that a failure can be replayed.
+use bittensor_sim::model::Rng;
 use bittensor_e2e::{
 	client::{bittensor::parse_tao, bittensor, dev, BittensorApiClient},
 	manual_dev_chain,
@@ -9,22 +11,10 @@ use bittensor_e2e::{
 	seal, submit_and_seal, wait_for_pool, UNIT,
 };
 
-/// A small deterministic generator (xorshift64*), so that a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-	fn next(&mut self) -> f64 {
-		self.0 ^= self.0 >> 12;
-		self.0 ^= self.0 << 25;
-		self.0 ^= self.0 >> 27;
-		(self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-	}
-}
-
 /// A step from `row` toward a random row, as long as `0.8 * epsilon` in L2, as raw scores.
 fn step(row: &[f64], epsilon: f64, rng: &mut Rng) -> Vec<(u32, u32)> {
-	let mut target: Vec<f64> = row.iter().map(|_| if rng.next() < 0.6 { rng.next() } else { 0.0 }).collect();
-	let k = (rng.next() * row.len() as f64) as usize % row.len();
+	let mut target: Vec<f64> = row.iter().map(|_| if rng.uniform() < 0.6 { rng.uniform() } else { 0.0 }).collect();
+	let k = (rng.uniform() * row.len() as f64) as usize % row.len();
 	target[k] += 0.1;
 	let sum: f64 = target.iter().sum();
 	target.iter_mut().for_each(|t| *t /= sum);
@@ -55,7 +45,7 @@ async fn thirty_blocks_of_weight_updates_follow_eq_5_and_6() {
 	assert_eq!(params.neuron_count as usize, n);
 	let epsilon = fraction(&params.max_weight_change);
 	let tau = parse_tao(&params.inflation_per_block).unwrap() as f64;
-	let mut rng = Rng(0x5eed_b17e_2024);
+	let mut rng = Rng::new(0x5eed_b17e_2024);
 
 	for block in 0..30 {
 		// When every neuron submits a bounded step of its row and a block is sealed,
