@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 
 use bittensor_client::{bittensor, dev, json, tx, BittensorApiClient, Client, Error, Uids};
 
-use crate::model::{pearson, spearman, Network, Params, UNIT};
+use crate::{
+	network::{Network, Params, UNIT},
+	stats::{pearson, spearman},
+};
 
 /// What a live run reached.
 #[derive(Debug, Clone)]

@@ -3,8 +3,13 @@
 
 use std::path::PathBuf;
 
-use bittensor_sim::{figure4_run, figure4_table, figure5, live, model::Params, output, Controller};
-use clap::{Parser, Subcommand};
+use bittensor_sim::{
+	figures::{figure4_run, figure4_table, figure5, time_to_target, Controller},
+	live,
+	network::{Params, StepRule},
+	output,
+};
+use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use sp_arithmetic::Perbill;
 
@@ -41,6 +46,13 @@ enum Command {
 		/// How random W0 is (0.05: near-uniform; 1000: uniform random rows).
 		#[arg(long, default_value_t = 0.05)]
 		w0_noise: f64,
+		/// How the peers size their steps.
+		#[arg(long, value_enum, default_value_t = Rule::Adaptive)]
+		step_rule: Rule,
+		/// Figure 5 adds what is minted to the stakes (Algorithm 1) instead of keeping the stakes
+		/// fixed (the paper's experiments).
+		#[arg(long)]
+		fig5_mint: bool,
 		/// Target sparsity of the controller.
 		#[arg(long, default_value_t = 0.5)]
 		target: f64,
@@ -74,6 +86,27 @@ enum Command {
 	},
 }
 
+/// [`StepRule`] on the command line.
+#[derive(Clone, Copy, ValueEnum)]
+enum Rule {
+	/// lambda every step.
+	Constant,
+	/// lambda / alpha every step.
+	AlphaScaled,
+	/// Per peer: halved when its move reverses, grown by a tenth otherwise, at most lambda.
+	Adaptive,
+}
+
+impl From<Rule> for StepRule {
+	fn from(r: Rule) -> Self {
+		match r {
+			Rule::Constant => StepRule::Constant,
+			Rule::AlphaScaled => StepRule::AlphaScaled,
+			Rule::Adaptive => StepRule::Adaptive,
+		}
+	}
+}
+
 fn bar(len: u64, what: &str) -> ProgressBar {
 	let bar = ProgressBar::new(len);
 	bar.set_style(
@@ -92,14 +125,37 @@ fn perbill(x: f64) -> Perbill {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
 	match Cli::parse().command {
-		Command::Figures { n, seeds, ratios, max_steps, fig5_steps, fig5_ratio, w0_noise, target, gain, tau_max, out } => {
+		Command::Figures {
+			n,
+			seeds,
+			ratios,
+			max_steps,
+			fig5_steps,
+			fig5_ratio,
+			w0_noise,
+			step_rule,
+			fig5_mint,
+			target,
+			gain,
+			tau_max,
+			out,
+		} => {
 			std::fs::create_dir_all(&out)?;
+			let params = |ratio: f64, seed: u64| {
+				let mut p = Params::new(n, ratio, seed);
+				p.w0_noise = w0_noise;
+				p.step_rule = step_rule.into();
+				if let Some(m) = max_steps {
+					p.max_steps = m;
+				}
+				p
+			};
 			let mut runs = Vec::new();
 			let total = ratios.len() as u64 * seeds;
 			let overall = bar(total, "Figure 4 runs");
 			for &ratio in &ratios {
 				for seed in 1..=seeds {
-					runs.push(figure4_run(n, ratio, seed, max_steps, w0_noise, |_| {}));
+					runs.push(figure4_run(params(ratio, seed), |_| {}));
 					overall.inc(1);
 				}
 			}
@@ -107,20 +163,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 			let table = figure4_table(&runs);
 			output::figure4_csv(&out.join("figure4_runs.csv"), &runs)?;
 			output::figure4_table_csv(&out.join("figure4.csv"), &table)?;
-			output::figure4_png(&out.join("figure4.png"), &table, n)?;
+			output::figure4_png(&out.join("figure4.png"), &table, &runs, n)?;
 
 			let controller = Controller { target: perbill(target), gain: perbill(gain), max: tau_max };
 			let progress = bar(fig5_steps as u64, "Figure 5 steps");
-			let points = figure5(Params { w0_noise, ..Params::new(n, fig5_ratio, 1) }, &controller, fig5_steps, |s| progress.set_position(s as u64));
+			let points = figure5(params(fig5_ratio, 1), &controller, fig5_steps, fig5_mint, |s| progress.set_position(s as u64));
 			progress.finish();
 			output::figure5_csv(&out.join("figure5.csv"), &points)?;
-			output::figure5_png(&out.join("figure5.png"), &points, target)?;
+			output::figure5_png(&out.join("figure5.png"), &points, target, fig5_mint)?;
 
 			println!("Figure 4 (n = {n}, {seeds} seeds per ratio):");
 			print!("{}", output::figure4_text(&table));
 			let last = points.last();
+			let band = 0.05 * target;
+			let reached = time_to_target(&points, target, band);
+			let step = |s: Option<usize>| s.map_or_else(|| "never".to_string(), |s| format!("step {s}"));
 			println!(
-				"Figure 5 (n = {n}, alpha/tau = {fig5_ratio}, target {target}, gain {gain}, tau max {tau_max}): after {fig5_steps} steps tau = {:.6}, sparsity = {:.4}",
+				"Figure 5 (n = {n}, alpha/tau = {fig5_ratio}, target {target}, gain {gain}, tau max {tau_max}, stakes {}): \
+				 crossed the target at {}, within {band:.3} of it from {} on; after {fig5_steps} steps tau = {:.6}, sparsity = {:.4}",
+				if fig5_mint { "grow by what is minted" } else { "fixed" },
+				step(reached.crossed),
+				step(reached.settled),
 				last.map_or(0.0, |p| p.tau),
 				last.map_or(0.0, |p| p.sparsity)
 			);

@@ -19,12 +19,65 @@ pub mod reference;
 
 use client::{json, BittensorApiClient};
 
-/// The pallet's state at `at` as the typed RPC reads it: every neuron (with its row) and the
-/// parameters and counters.
-pub async fn pallet_state(api: &Client, at: client::Hash) -> (Vec<json::Neuron>, json::Params) {
-	let neurons = api.bittensor().get_neurons(Some(at)).await.unwrap().into_value().unwrap();
-	let params = api.bittensor().get_params(Some(at)).await.unwrap();
-	(neurons, params)
+/// The pallet's state at a block as the typed `bittensor_*` RPC reads it, and the total
+/// issuance: what a test compares before and after, or feeds to the reference model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+	/// Every neuron, with its row, by uid.
+	pub neurons: Vec<json::Neuron>,
+	/// The block's ranking, by uid.
+	pub ranks: Vec<json::Rank>,
+	/// The parameters and counters.
+	pub params: json::Params,
+	/// The total issuance, base units.
+	pub issuance: u128,
+}
+
+impl State {
+	/// The state at `at`.
+	pub async fn at(api: &Client, at: client::Hash) -> Self {
+		let rpc = api.bittensor();
+		Self {
+			neurons: rpc.get_neurons(Some(at)).await.unwrap().into_value().unwrap(),
+			ranks: rpc.get_ranks(Some(at)).await.unwrap().into_value().unwrap(),
+			params: rpc.get_params(Some(at)).await.unwrap(),
+			issuance: api.total_issuance(Some(at)).await.unwrap(),
+		}
+	}
+
+	/// The stakes, base units, by uid; the uids must be `0..n`.
+	pub fn stakes(&self) -> Vec<u128> {
+		self.dense_uids();
+		self.neurons.iter().map(|n| client::bittensor::parse_tao(&n.stake).unwrap()).collect()
+	}
+
+	/// The rows as dense `n x n` fractions (the exact `Perbill`s the RPC writes with 9
+	/// decimals), by uid; the uids must be `0..n`.
+	pub fn rows(&self) -> Vec<Vec<f64>> {
+		self.dense_uids();
+		let n = self.neurons.len();
+		self.neurons
+			.iter()
+			.map(|neuron| {
+				let mut row = vec![0.0; n];
+				for (j, w) in &neuron.weights {
+					row[*j as usize] = reference::fraction(w);
+				}
+				row
+			})
+			.collect()
+	}
+
+	/// The ranks, base units, by uid.
+	pub fn rank_values(&self) -> Vec<u128> {
+		self.ranks.iter().map(|r| client::bittensor::parse_tao(&r.rank).unwrap()).collect()
+	}
+
+	fn dense_uids(&self) {
+		for (i, n) in self.neurons.iter().enumerate() {
+			assert_eq!(n.uid as usize, i, "the uids are 0..n");
+		}
+	}
 }
 
 /// One base unit of the native token times 10^12: one TAO.

@@ -8,20 +8,18 @@ use bittensor_e2e::{
 		bittensor, dev, subxt::transactions::Payload, subxt_signer::sr25519::Keypair, tx, AccountId,
 		Client, Error, Hash,
 	},
-	manual_dev_chain, pallet_state, pool_len, seal, submit_and_seal, submit_in_block, wait_for_pool, UNIT,
+	manual_dev_chain, pool_len, seal, submit_and_seal, submit_in_block, wait_for_pool, State, UNIT,
 };
-use bittensor_e2e::client::{json, BittensorApiClient};
+use bittensor_e2e::client::BittensorApiClient;
 use codec::{Decode, Encode};
 
-/// The pallet's state, total issuance and the free balances of `who` at `at`.
-async fn state(api: &Client, who: &[AccountId], at: Hash) -> (Vec<json::Neuron>, json::Params, u128, Vec<u128>) {
-	let (neurons, params) = pallet_state(api, at).await;
-	let issuance = api.total_issuance(Some(at)).await.unwrap();
+/// The pallet's state and total issuance, and the free balances of `who`, at `at`.
+async fn state(api: &Client, who: &[AccountId], at: Hash) -> (State, Vec<u128>) {
 	let mut free = Vec::new();
 	for w in who {
 		free.push(api.free_balance(w, Some(at)).await.unwrap());
 	}
-	(neurons, params, issuance, free)
+	(State::at(api, at).await, free)
 }
 
 /// `payload` from `signer` is included and fails with `error`; nothing changes but the fee.
@@ -40,11 +38,13 @@ where
 	}
 	let events = api.block_events(block).await.unwrap();
 	assert_eq!(events.failed, 1);
-	let after = state(api, &[who], block).await;
-	assert_eq!(after.0, before.0, "{error}: the neurons changed");
-	assert_eq!(after.1, before.1, "{error}: the parameters changed");
-	assert_eq!(after.2 + events.fees, before.2, "{error}: issuance moved by more than the fee");
-	assert_eq!(after.3[0] + events.fees, before.3[0], "{error}: the signer lost more than the fee");
+	let (after, free_after) = state(api, &[who], block).await;
+	let (before, free_before) = before;
+	assert_eq!(after.neurons, before.neurons, "{error}: the neurons changed");
+	assert_eq!(after.ranks, before.ranks, "{error}: the ranking changed");
+	assert_eq!(after.params, before.params, "{error}: the parameters changed");
+	assert_eq!(after.issuance + events.fees, before.issuance, "{error}: issuance moved by more than the fee");
+	assert_eq!(free_after[0] + events.fees, free_before[0], "{error}: the signer lost more than the fee");
 }
 
 /// Raw `bytes` are refused by the pool with JSON-RPC `code` and a message containing `text`;

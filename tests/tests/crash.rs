@@ -12,7 +12,7 @@ use std::{
 
 use bittensor_e2e::{
 	client::{bittensor, dev, Client, Hash},
-	pallet_state, wait_until, Node,
+	wait_until, Node, State,
 };
 
 /// Alice's row alternates between two rows 0.07 apart in L2 (epsilon is 0.1), every 300 ms.
@@ -68,7 +68,7 @@ async fn sigkill_under_load_loses_no_block_and_no_state() {
 	let best_number = number(&api, best).await;
 	let finalized = api.finalized_head().await.unwrap();
 	let finalized_number = number(&api, finalized).await;
-	let state = pallet_state(&api, best).await;
+	let state = State::at(&api, best).await;
 	let landed = weights_set_between(&api, 1, best_number).await;
 	assert!(landed >= 3, "the stream's updates land ({landed} so far)");
 
@@ -86,7 +86,7 @@ async fn sigkill_under_load_loses_no_block_and_no_state() {
 	assert!(number(&api, finalized_now).await >= finalized_number);
 	assert_eq!(hash_of(&api, finalized_number).await, Some(finalized), "finalized #{finalized_number}");
 	// the pallet's state at them is unchanged,
-	assert_eq!(pallet_state(&api, best).await, state);
+	assert_eq!(State::at(&api, best).await, state);
 	// and the chain goes on, taking new weight updates.
 	let restarted_at = api.best_number().await.unwrap();
 	let stop = Arc::new(AtomicBool::new(false));

@@ -19,27 +19,31 @@ async fn dev_chain_ranks_and_mints_every_block() {
 	// When an empty block is made,
 	let b2 = seal(&api).await;
 
-	// then its ranking is eq. 5 on the stakes and rows at its parent,
-	let n = before.len() as f64;
-	let mut expected = vec![0f64; before.len()];
-	for neuron in &before {
+	// then its ranking is eq. 5 on the stakes and rows at its parent (the paper's reference
+	// model, independent of the pallet's arithmetic),
+	let stakes: Vec<f64> = before.iter().map(|neuron| neuron.stake as f64).collect();
+	let mut rows = vec![vec![0f64; before.len()]; before.len()];
+	for (i, neuron) in before.iter().enumerate() {
+		assert_eq!(neuron.uid as usize, i, "the preset's uids are 0..4");
 		for (j, parts) in api.weights(neuron.uid, Some(b1)).await.unwrap().unwrap() {
-			expected[j as usize] += neuron.stake as f64 * (parts as f64 / 1e9) / n;
+			rows[i][j as usize] = f64::from(parts) / 1e9;
 		}
 	}
+	let expected = bittensor_reference::ranks(&stakes, &rows);
+	let n = before.len() as f64;
 	let ranks = api.ranks(Some(b2)).await.unwrap();
+	assert_eq!(ranks.len(), before.len());
 	for (uid, r) in &ranks {
 		let e = expected[*uid as usize];
 		assert!((*r as f64 - e).abs() <= n + 1e-9 * e, "R_{uid} = {r}, expected {e}");
 	}
-	// and every stake grew by floor(tau R_j / ||R||), issuance by exactly the sum.
-	let norm = ranks.iter().map(|(_, r)| (*r as f64).powi(2)).sum::<f64>().sqrt();
+	// and every stake grew by floor(tau R_j / ||R||) (eq. 6), issuance by exactly the sum.
+	let grown = bittensor_reference::inflation(&expected, tau as f64);
 	let after = api.neurons(Some(b2)).await.unwrap();
 	let mut minted = 0u128;
 	for (a, b) in after.iter().zip(&before) {
 		let ds = a.stake - b.stake;
-		let r = ranks.iter().find(|(u, _)| *u == a.uid).unwrap().1 as f64;
-		let exact = tau as f64 * r / norm;
+		let exact = grown[a.uid as usize];
 		assert!((ds as f64 - exact).abs() <= 1.0 + 1e-9 * exact, "dS_{} = {ds}, expected {exact}", a.uid);
 		minted += ds;
 	}

@@ -2,14 +2,15 @@
 //! move their weights every block for 30 blocks; after every block the test recomputes
 //! eq. 5 and 6 (SPEC §3–4) in f64 from what the RPC reads at the parent and at the block.
 
-// The simulator's deterministic generator, so that a failure can be replayed.
-use bittensor_sim::model::Rng;
 use bittensor_e2e::{
 	client::{bittensor::parse_tao, bittensor, dev, BittensorApiClient},
 	manual_dev_chain,
-	reference::{assert_block_step, fraction, snapshot},
-	seal, submit_and_seal, wait_for_pool, UNIT,
+	reference::{assert_block_step, fraction},
+	seal, submit_and_seal, wait_for_pool, State, UNIT,
 };
+// The one deterministic generator of the tests and the simulator, so that a failure can be
+// replayed.
+use bittensor_reference::Rng;
 
 /// A step from `row` toward a random row, as long as `0.8 * epsilon` in L2, as raw scores.
 fn step(row: &[f64], epsilon: f64, rng: &mut Rng) -> Vec<(u32, u32)> {
@@ -49,9 +50,9 @@ async fn thirty_blocks_of_weight_updates_follow_eq_5_and_6() {
 
 	for block in 0..30 {
 		// When every neuron submits a bounded step of its row and a block is sealed,
-		let before = snapshot(&api, parent, n).await;
+		let rows = State::at(&api, parent).await.rows();
 		for (i, who) in names.iter().enumerate() {
-			let scores = step(&before.rows[i], epsilon, &mut rng);
+			let scores = step(&rows[i], epsilon, &mut rng);
 			api.submit_no_wait(&bittensor::set_weights(scores), &dev::signer(who).unwrap())
 				.await
 				.unwrap();

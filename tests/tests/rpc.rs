@@ -83,8 +83,8 @@ async fn expected(api: &Client, at: Hash) -> Expected {
 	Expected { neurons: json_neurons, lite, ranks, rows, stakes, params }
 }
 
-/// The mask row of `uid` at temperature `t`, in f64: `mu_j = R_j` (the stored ranking), the
-/// stake and row of `uid` as stored.
+/// The mask row of `uid` at temperature `t` by the paper's reference model (eq. 7-8):
+/// `mu_j = R_j` (the stored ranking), the stake and row of `uid` as stored.
 fn mask(e: &Expected, uid: u32, t: f64) -> Vec<(u32, f64, f64)> {
 	let stake = e.stakes.iter().find(|s| s.0 == uid).unwrap().2 as f64 / UNIT as f64;
 	let row = &e.rows.iter().find(|r| r.0 == uid).unwrap().1;
@@ -93,8 +93,7 @@ fn mask(e: &Expected, uid: u32, t: f64) -> Vec<(u32, f64, f64)> {
 		.iter()
 		.map(|&(j, r)| {
 			let mu = r as f64 / UNIT as f64;
-			let x = (stake * w(j) - mu) / t;
-			(j, mu, 1.0 / (1.0 + (-x).exp()))
+			(j, mu, bittensor_reference::mask(stake, w(j), mu, t))
 		})
 		.collect()
 }

@@ -16,8 +16,8 @@ use std::{path::Path, process::Command};
 use bittensor_e2e::{
 	client::{bittensor, dev, json, tx, BittensorApiClient, Client, Error, Hash},
 	node_binary,
-	reference::{assert_block_step, fraction, snapshot},
-	seal, submit_and_seal, submit_in_block, wait_for_pool, Node, UNIT,
+	reference::{assert_block_step, fraction},
+	seal, submit_and_seal, submit_in_block, wait_for_pool, Node, State, UNIT,
 };
 use serde_json::{json, Value};
 use sp_crypto_hashing::{blake2_256, twox_128};
@@ -55,15 +55,6 @@ async fn storage_versions(api: &Client, at: Hash) -> Vec<(&'static str, Option<S
 
 async fn runtime_version(api: &Client, at: Hash) -> Value {
 	api.call("state_getRuntimeVersion", vec![json!(at)]).await.unwrap()
-}
-
-/// Everything the upgrade must carry over, read through the `bittensor_*` RPC at `at`: every
-/// neuron (uid, account, stake, deposit, rank, row), the ranking, the parameters, and the total
-/// issuance.
-async fn pallet_state(api: &Client, at: Hash) -> (Vec<json::Neuron>, Vec<json::Rank>, json::Params, u128) {
-	let (neurons, params) = bittensor_e2e::pallet_state(api, at).await;
-	let ranks = api.bittensor().get_ranks(Some(at)).await.unwrap().into_value().unwrap();
-	(neurons, ranks, params, api.total_issuance(Some(at)).await.unwrap())
 }
 
 /// The newest release in `runtime/releases/` below `spec_version`: its spec_version, file and
@@ -189,8 +180,10 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 	// then tau set to 0, so that the blocks around the upgrade leave the stakes where they are.
 	submit_and_seal(&api, &bittensor::sudo_set_params(None, Some(0), None), "alice").await;
 	let quiet = seal(&api).await;
-	let (neurons, ranks, params, issuance) = pallet_state(&api, quiet).await;
-	assert_eq!(neurons.len(), n);
+	// Everything the upgrade must carry over, read through the `bittensor_*` RPC: every neuron
+	// (uid, account, stake, deposit, rank, row), the ranking, the parameters, and the issuance.
+	let quiet = State::at(&api, quiet).await;
+	assert_eq!(quiet.neurons.len(), n);
 
 	// Wrong upgrades change nothing but the fees they pay: a signed set_code that is not
 	// sudo's, and garbage bytes that sudo authorized.
@@ -199,11 +192,15 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 	blocks.push(submit_and_seal(&api, &tx::sudo_authorize_upgrade(blake2_256(&garbage)), "alice").await);
 	blocks.push(rejected(&api, garbage, "System::FailedToExtractRuntimeVersion").await);
 	let before_at = api.best_hash().await.unwrap();
-	let before = pallet_state(&api, before_at).await;
+	let before = State::at(&api, before_at).await;
 	assert_eq!(runtime_version(&api, before_at).await["specVersion"], json!(release_version));
 	assert_eq!(storage(&api, CODE, before_at).await, Some(hex0x(&release)), "no wrong upgrade set :code");
-	assert_eq!((&before.0, &before.1, &before.2), (&neurons, &ranks, &params), "no wrong upgrade changed the pallet");
-	assert_eq!(before.3 + fees(&api, &blocks).await, issuance, "the wrong upgrades cost their fees only");
+	assert_eq!(
+		(&before.neurons, &before.ranks, &before.params),
+		(&quiet.neurons, &quiet.ranks, &quiet.params),
+		"no wrong upgrade changed the pallet"
+	);
+	assert_eq!(before.issuance + fees(&api, &blocks).await, quiet.issuance, "the wrong upgrades cost their fees only");
 
 	// When sudo authorizes the built runtime and anyone applies it,
 	let authorized = submit_and_seal(&api, &tx::sudo_authorize_upgrade(blake2_256(&code)), "alice").await;
@@ -231,38 +228,38 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 	}
 	// every neuron, row, stake, deposit, rank, parameter and the issuance carried over exactly
 	// (the runtime's constants are the new runtime's),
-	let after = pallet_state(&api, upgraded).await;
-	assert_eq!(after.0, before.0, "the neurons carried over");
-	assert_eq!(after.1, before.1, "the ranking carried over");
+	let after = State::at(&api, upgraded).await;
+	assert_eq!(after.neurons, before.neurons, "the neurons carried over");
+	assert_eq!(after.ranks, before.ranks, "the ranking carried over");
 	let constants = |p: &json::Params| (p.max_neurons, p.max_weights_per_row, p.registration_deposit.clone());
-	assert_eq!(constants(&after.2), constants(&fresh_params), "the runtime constants are the built runtime's");
-	if constants(&before.2) != constants(&after.2) {
-		println!("upgrade: constants (maxNeurons, maxWeightsPerRow, registrationDeposit) {:?} -> {:?}", constants(&before.2), constants(&after.2));
+	assert_eq!(constants(&after.params), constants(&fresh_params), "the runtime constants are the built runtime's");
+	if constants(&before.params) != constants(&after.params) {
+		println!("upgrade: constants (maxNeurons, maxWeightsPerRow, registrationDeposit) {:?} -> {:?}", constants(&before.params), constants(&after.params));
 	}
 	let params_before = json::Params {
-		max_neurons: after.2.max_neurons,
-		max_weights_per_row: after.2.max_weights_per_row,
-		registration_deposit: after.2.registration_deposit.clone(),
-		..before.2.clone()
+		max_neurons: after.params.max_neurons,
+		max_weights_per_row: after.params.max_weights_per_row,
+		registration_deposit: after.params.registration_deposit.clone(),
+		..before.params.clone()
 	};
-	assert_eq!(after.2, params_before, "the parameters carried over");
+	assert_eq!(after.params, params_before, "the parameters carried over");
 	// The pallet account is what a migration may create, with its existential deposit (the
 	// stake vector's migration does): that, and the upgrade's fees, are all issuance changed by.
 	let pallet = bittensor::pallet_account();
 	let created = api.free_balance(&pallet, Some(upgraded)).await.unwrap() - api.free_balance(&pallet, Some(before_at)).await.unwrap();
-	assert_eq!(after.3 + upgrade_fees, before.3 + created, "the total issuance carried over (less the upgrade's fees)");
+	assert_eq!(after.issuance + upgrade_fees, before.issuance + created, "the total issuance carried over (less the upgrade's fees)");
 	assert!(fresh_pallet > 0, "a fresh chain's pallet account holds its existential deposit");
 	assert_eq!(api.free_balance(&pallet, Some(upgraded)).await.unwrap(), fresh_pallet, "as on a fresh chain");
 	println!("upgrade: the pallet account {pallet} holds {created} base units created by the migrations");
 	// and the old blocks still answer through the old runtime.
-	assert_eq!(pallet_state(&api, before_at).await, before, "bittensor_* at a block before the upgrade");
+	assert_eq!(State::at(&api, before_at).await, before, "bittensor_* at a block before the upgrade");
 	assert_eq!(runtime_version(&api, before_at).await["specVersion"], json!(release_version));
-	let entries: usize = before.0.iter().map(|n| n.weights.len()).sum();
+	let entries: usize = before.neurons.iter().map(|n| n.weights.len()).sum();
 	println!(
 		"upgrade: compared {n} neurons ({entries} row entries), {} ranks, {} parameters and the issuance, \
 		 before (old runtime) and after (new runtime); {} storage versions; the upgrade's blocks paid {upgrade_fees} in fees",
-		after.1.len(),
-		serde_json::to_value(&after.2).unwrap().as_object().map_or(0, |o| o.len()),
+		after.ranks.len(),
+		serde_json::to_value(&after.params).unwrap().as_object().map_or(0, |o| o.len()),
 		new_versions.len()
 	);
 
@@ -279,7 +276,7 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 	let epsilon = fraction(&params.max_weight_change);
 	let steps = 5;
 	for block in 0..steps {
-		let rows = snapshot(&api, parent, n).await.rows;
+		let rows = State::at(&api, parent).await.rows();
 		for (i, who) in ["eve", "ferdie"].iter().enumerate() {
 			// A step of 0.8 epsilon (L2) from self-weight toward uid `block`.
 			let mut row = rows[4 + i].clone();

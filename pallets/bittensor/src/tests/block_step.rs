@@ -5,7 +5,7 @@ use crate::{
 };
 use frame_support::{
 	traits::{Get, Hooks},
-	weights::RuntimeDbWeight,
+	weights::{RuntimeDbWeight, Weight},
 };
 use sp_arithmetic::Perbill;
 
@@ -123,17 +123,59 @@ fn on_initialize_reserves_the_benchmarked_step_weight() {
 		});
 }
 
+/// Costs with round numbers, so that the step's weight can be worked out by hand: the step is
+/// 1,000,000 + 10,000 a neuron (ref time; proof size 100 + 1 a neuron), and 500,000 + 300 an
+/// entry in the entries benchmark (proof size 50 + 2 an entry).
+struct RoundCosts;
+impl WeightInfo for RoundCosts {
+	fn register() -> Weight {
+		Weight::zero()
+	}
+	fn unregister() -> Weight {
+		Weight::zero()
+	}
+	fn add_stake() -> Weight {
+		Weight::zero()
+	}
+	fn remove_stake() -> Weight {
+		Weight::zero()
+	}
+	fn settle_stake() -> Weight {
+		Weight::zero()
+	}
+	fn set_weights(_: u32, _: u32) -> Weight {
+		Weight::zero()
+	}
+	fn set_params() -> Weight {
+		Weight::zero()
+	}
+	fn block_step(n: u32) -> Weight {
+		Weight::from_parts(1_000_000 + 10_000 * u64::from(n), 100 + u64::from(n))
+	}
+	fn block_step_entries(e: u32) -> Weight {
+		Weight::from_parts(500_000 + 300 * u64::from(e), 50 + 2 * u64::from(e))
+	}
+}
+
 #[test]
 fn step_weight_adds_the_entries_beyond_two_a_row_at_the_entry_benchmark_slope() {
-	let w = <() as WeightInfo>::block_step_entries;
-	let slope_of = |e: u32| w(e).saturating_sub(w(0));
-	assert_eq!(Bittensor::step_weight(100, 200), <() as WeightInfo>::block_step(100));
-	assert_eq!(
-		Bittensor::step_weight(100, 200 + 5_000),
-		<() as WeightInfo>::block_step(100).saturating_add(slope_of(5_000))
-	);
-	// More entries never weigh less.
-	assert!(Bittensor::step_weight(100, 10_000).all_gte(Bittensor::step_weight(100, 9_999)));
+	// 100 neurons: 1,000,000 + 100 * 10,000 = 2,000,000 (proof 200), whatever the entries up to
+	// two a row (the `n` benchmark's rows hold two).
+	let step = crate::impls::step_weight::<RoundCosts>;
+	assert_eq!(step(100, 0), Weight::from_parts(2_000_000, 200));
+	assert_eq!(step(100, 200), Weight::from_parts(2_000_000, 200));
+	// 5,000 entries beyond two a row add 5,000 * 300 = 1,500,000 (proof 10,000); the entries
+	// benchmark's base (500,000) is not counted twice.
+	assert_eq!(step(100, 5_200), Weight::from_parts(3_500_000, 10_200));
+	assert_eq!(step(100, 201), Weight::from_parts(2_000_300, 202));
+	// No neurons: the base alone, however many entries are left behind.
+	assert_eq!(step(0, 0), Weight::from_parts(1_000_000, 100));
+	assert_eq!(step(0, 10), Weight::from_parts(1_003_000, 120));
+	// The generated weights: more entries or neurons never weigh less, and cost more time.
+	let real = crate::impls::step_weight::<()>;
+	for (more, less) in [(real(100, 10_000), real(100, 9_999)), (real(101, 10_000), real(100, 10_000))] {
+		assert!(more.all_gte(less) && more.ref_time() > less.ref_time(), "{more:?} vs {less:?}");
+	}
 }
 
 /// Every storage key and value, to see what a piece of code wrote.

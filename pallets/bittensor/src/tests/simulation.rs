@@ -1,24 +1,11 @@
 //! Algorithm 1 run for 1,000 blocks in the mock, with random bounded weight updates and stake
-//! moves, against an independent f64 implementation of eq. 5 and 6.
+//! moves, against the paper's eq. 5 and 6 in f64 (`bittensor-reference`, written from the
+//! paper and not from `math`).
 
 use crate::{mock::*, Error, Event, GenesisIssuance, TotalMinted};
+use bittensor_reference::Rng;
 use frame_support::assert_ok;
 use sp_arithmetic::Perbill;
-
-/// A small deterministic generator (SplitMix64), so the run is the same every time.
-struct Rng(u64);
-impl Rng {
-	fn next(&mut self) -> u64 {
-		self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-		let mut z = self.0;
-		z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-		z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-		z ^ (z >> 31)
-	}
-	fn below(&mut self, n: u64) -> u64 {
-		self.next() % n
-	}
-}
 
 /// Moves row `uid` toward random scores, halving the step until the chain accepts it.
 /// Returns whether an update landed.
@@ -60,7 +47,7 @@ fn algorithm_1_for_1000_blocks_matches_an_f64_model_to_1e_9() {
 		.epsilon(Perbill::from_percent(10))
 		.tau(tau)
 		.build_and_execute(|| {
-			let mut rng = Rng(2026);
+			let mut rng = Rng::new(2026);
 			let mut model: Vec<f64> = stakes.iter().map(|s| *s as f64).collect();
 			let issuance0 = Balances::total_issuance();
 			let mut minted_by_events: u128 = 0;
@@ -89,16 +76,18 @@ fn algorithm_1_for_1000_blocks_matches_an_f64_model_to_1e_9() {
 				}
 
 				// The model's eq. 5 and 6 on the rows as the chain holds them.
-				let w: Vec<Vec<(u32, u32)>> = (0..N).map(row).collect();
-				let mut r = vec![0f64; N as usize];
-				for (i, row_i) in w.iter().enumerate() {
-					for (j, p) in row_i {
-						r[*j as usize] += model[i] * (*p as f64 / 1e9) / f64::from(N);
-					}
-				}
-				let norm = r.iter().map(|x| x * x).sum::<f64>().sqrt();
-				for j in 0..N as usize {
-					model[j] += tau as f64 * r[j] / norm;
+				let w: Vec<Vec<f64>> = (0..N)
+					.map(|i| {
+						let mut dense = vec![0f64; N as usize];
+						for (j, p) in row(i) {
+							dense[j as usize] = f64::from(p) / 1e9;
+						}
+						dense
+					})
+					.collect();
+				let r = bittensor_reference::ranks(&model, &w);
+				for (s, ds) in model.iter_mut().zip(bittensor_reference::inflation(&r, tau as f64)) {
+					*s += ds;
 				}
 
 				System::reset_events();

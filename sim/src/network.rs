@@ -1,16 +1,40 @@
-//! The empirical model of the paper's section 2.2, on the chain's arithmetic.
+//! The peers of the paper's section 2.2, on the chain's arithmetic.
 //!
 //! Each peer `i` has a random positive semi-definite Hessian `H_i`; the ideal ranking (eq. 2,
 //! unit outputs) is `R_ideal_j = (1/n) sum_i H_i[j][j]`. Peers hold weight rows as the chain
 //! stores them (`Perbill` parts summing to one) and take gradient steps on their payoff
 //! `P_i = tau R_i - alpha L_i` with the masked-input loss
-//! `L_i(W) = (m_i(W) - m_i(W0))^T H_i (m_i(W) - m_i(W0))` and the mask
-//! `m_ij(W) = sigmoid((s_i w_ij - mu_j) / T)` (eq. 7-8). A step is projected back onto the
-//! simplex, turned into a row by the pallet's `math::normalize`, and shrunk until the pallet's
-//! `math::within_l2_bound` accepts it (the chain's epsilon). Ranks come from `math::rank`,
-//! inflation from `math::inflation`, sparsity and the adaptive tau from `math::sparsity` and
-//! `math::adapt_tau`: the simulation runs the chain's exact arithmetic.
+//! `L_i(W) = (m_i(W) - m_i(W0))^T H_i (m_i(W) - m_i(W0))` and the mask of eq. 7-8
+//! (`bittensor_reference::mask`, with `mu = bittensor_reference::ranks`). A step is projected
+//! back onto the simplex, turned into a row by the pallet's `math::normalize`, and shrunk until
+//! the pallet's `math::within_l2_bound` accepts it (the chain's epsilon). Ranks come from
+//! `math::rank`, inflation from `math::inflation`, sparsity and the adaptive tau from
+//! `math::sparsity` and `math::adapt_tau`: what the chain computes, the simulation computes
+//! with the chain's exact arithmetic; what the peers compute (their gradients) is the paper's
+//! f64 model.
+//!
+//! # The step size ([`StepRule`])
+//!
+//! A peer's payoff is linear in its self-weight (the rank term, `tau s_i / n`) and curved in
+//! its other weights (the loss term, whose curvature is `alpha` times `H_i`'s through the mask).
+//! A projected gradient step of size `lambda` is stable only while `lambda` times that curvature
+//! stays below 2: with a constant `lambda` chosen for `alpha / tau = 1`, a large `alpha`
+//! overshoots the loss's minimum every step, and the peer oscillates at the epsilon bound
+//! without end (7 of 10 runs at `alpha / tau = 50`, n = 16, with [`StepRule::Constant`]).
+//! Two rules keep `lambda` times the curvature bounded:
+//! - [`StepRule::AlphaScaled`]: `lambda / alpha`. Stable for any `alpha`, but it also slows
+//!   the rank term by `alpha`, so a large `alpha` needs thousands of steps more.
+//! - [`StepRule::Adaptive`] (the default): each peer starts at `lambda`, halves its own step
+//!   when its move reverses the previous one (a dot product below zero: it stepped past the
+//!   point where its payoff stops rising along its path) and grows it by a tenth otherwise, up
+//!   to `lambda`. It needs no knowledge of the curvature, which a peer does not have, and it
+//!   takes the constant step wherever that step does not overshoot.
+//!
+//! Whatever the rule, a run counts as converged by the same test, independent of the step
+//! taken: the projected gradient `|Pi(w_i + lambda g_i) - w_i| / lambda` (zero exactly at a
+//! fixed point of every rule) is below [`Params::tolerance`] for every peer.
 
+use bittensor_reference::Rng;
 use pallet_bittensor::math;
 use sp_arithmetic::Perbill;
 
@@ -18,30 +42,15 @@ use sp_arithmetic::Perbill;
 pub const UNIT: f64 = 1e12;
 const ONE: f64 = 1e9;
 
-/// A deterministic generator (xorshift64*), so that a run is the same for a seed.
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-	/// A generator for `seed`.
-	pub fn new(seed: u64) -> Self {
-		Self(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
-	}
-
-	/// Uniform in [0, 1).
-	pub fn uniform(&mut self) -> f64 {
-		self.0 ^= self.0 >> 12;
-		self.0 ^= self.0 << 25;
-		self.0 ^= self.0 >> 27;
-		(self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-	}
-
-	/// Standard normal (Box-Muller).
-	pub fn normal(&mut self) -> f64 {
-		let u = self.uniform().max(1e-300);
-		let v = self.uniform();
-		(-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-	}
+/// How a peer sizes its gradient step (see the module's docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepRule {
+	/// `lambda` every step.
+	Constant,
+	/// `lambda / alpha` every step (`lambda` for `alpha <= 1`).
+	AlphaScaled,
+	/// Per peer: halved when its move reverses, grown by a tenth otherwise, at most `lambda`.
+	Adaptive,
 }
 
 /// The parameters of a run.
@@ -53,12 +62,14 @@ pub struct Params {
 	pub alpha: f64,
 	/// Inflation per step, tokens (the rank's weight in the payoff).
 	pub tau: f64,
-	/// Gradient step size.
+	/// Gradient step size (the largest, under [`StepRule::Adaptive`]).
 	pub lambda: f64,
-	/// Mask temperature, tokens. The default `0.5 sqrt(n)` puts the balance of the two
+	/// How the step is sized.
+	pub step_rule: StepRule,
+	/// Mask temperature, tokens. The default `0.7 sqrt(n)` puts the balance of the two
 	/// gradients (rank `tau s / n` against loss `~ alpha dw / (8 T^2)`) at a move of
-	/// `8 T^2 / (n alpha / tau) = 2 tau / alpha` from `W0`: past the identity at
-	/// `alpha / tau = 1`, a few hundredths at 50.
+	/// `8 T^2 / (n alpha / tau) = 3.92 tau / alpha` from `W0`: past the identity at
+	/// `alpha / tau = 1`, under a tenth at 50.
 	pub temperature: f64,
 	/// The chain's L2 bound on a row's change per step.
 	pub epsilon: Perbill,
@@ -66,7 +77,7 @@ pub struct Params {
 	pub seed: u64,
 	/// Stakes, tokens (one each when empty).
 	pub stakes: Vec<f64>,
-	/// Stop when no row moves more than this (L2) in a step.
+	/// Converged when every peer's projected gradient (L2, per unit of `lambda`) is below this.
 	pub tolerance: f64,
 	/// Stop after this many steps at most (the paper's `1000 n` by default).
 	pub max_steps: usize,
@@ -84,6 +95,7 @@ impl Params {
 			alpha: ratio,
 			tau: 1.0,
 			lambda: 0.5,
+			step_rule: StepRule::Adaptive,
 			temperature: 0.7 * (n as f64).sqrt(),
 			epsilon: Perbill::from_percent(10),
 			seed,
@@ -96,6 +108,14 @@ impl Params {
 
 	fn stake(&self, i: usize) -> f64 {
 		self.stakes.get(i).copied().unwrap_or(1.0)
+	}
+
+	/// The step size under a constant or alpha-scaled rule (the adaptive rule starts here).
+	fn base_step(&self) -> f64 {
+		match self.step_rule {
+			StepRule::AlphaScaled => self.lambda / self.alpha.max(1.0),
+			StepRule::Constant | StepRule::Adaptive => self.lambda,
+		}
 	}
 }
 
@@ -113,11 +133,12 @@ pub struct Network {
 	pub stakes: Vec<u128>,
 	/// Steps taken.
 	pub steps: usize,
-}
-
-/// The sigmoid.
-pub fn sigmoid(x: f64) -> f64 {
-	1.0 / (1.0 + (-x).exp())
+	/// Each peer's step size now.
+	pub step_sizes: Vec<f64>,
+	/// Each peer's last move (dense fractions), for [`StepRule::Adaptive`].
+	last_moves: Vec<Vec<f64>>,
+	/// The largest projected gradient of the last step (see [`Params::tolerance`]).
+	pub residual: f64,
 }
 
 impl Network {
@@ -159,7 +180,10 @@ impl Network {
 			})
 			.collect();
 		let stakes = (0..n).map(|i| (params.stake(i) * UNIT) as u128).collect();
-		let mut net = Self { params, hessians, mask0: Vec::new(), rows, stakes, steps: 0 };
+		let step_sizes = vec![params.base_step(); n];
+		let last_moves = vec![vec![0.0; n]; n];
+		let mut net =
+			Self { params, hessians, mask0: Vec::new(), rows, stakes, steps: 0, step_sizes, last_moves, residual: f64::INFINITY };
 		net.mask0 = (0..n).map(|i| net.mask_row(i)).collect();
 		net
 	}
@@ -205,12 +229,15 @@ impl Network {
 		self.stakes[i] as f64 / UNIT
 	}
 
-	/// `mu_j = (1/n) sum_k s_k w_kj`, tokens.
+	/// The rows as fractions.
+	fn fractions(&self) -> Vec<Vec<f64>> {
+		self.rows.iter().map(|r| r.iter().map(|p| f64::from(*p) / ONE).collect()).collect()
+	}
+
+	/// `mu_j = R_j = (1/n) sum_k s_k w_kj` (eq. 5 in f64), tokens.
 	fn mu(&self) -> Vec<f64> {
-		let n = self.params.n;
-		(0..n)
-			.map(|j| (0..n).map(|k| self.stake_tokens(k) * self.weight(k, j)).sum::<f64>() / n as f64)
-			.collect()
+		let stakes: Vec<f64> = (0..self.params.n).map(|k| self.stake_tokens(k)).collect();
+		bittensor_reference::ranks(&stakes, &self.fractions())
 	}
 
 	/// `m_i(W)`.
@@ -222,7 +249,7 @@ impl Network {
 	fn mask_row_with(&self, i: usize, mu: &[f64]) -> Vec<f64> {
 		let s = self.stake_tokens(i);
 		(0..self.params.n)
-			.map(|j| sigmoid((s * self.weight(i, j) - mu[j]) / self.params.temperature))
+			.map(|j| bittensor_reference::mask(s, self.weight(i, j), mu[j], self.params.temperature))
 			.collect()
 	}
 
@@ -256,49 +283,66 @@ impl Network {
 			.collect()
 	}
 
-	/// One step of every peer (all from the same `W`, as in one block). Returns the largest
-	/// L2 move of a row.
+	/// One step of every peer (all from the same `W`, as in one block), each of its own size
+	/// ([`StepRule`]). Returns the largest L2 move of a row; [`Network::residual`] is then the
+	/// largest projected gradient at the `W` the step started from.
 	pub fn step(&mut self, tau: f64) -> f64 {
 		let n = self.params.n;
 		// mu is the same for every peer of a step: computed once, not once per peer.
 		let mu = self.mu();
 		let gradients: Vec<Vec<f64>> = (0..n).map(|i| self.payoff_gradient_with(i, tau, &mu)).collect();
+		let lambda = self.params.lambda;
 		let mut largest = 0f64;
+		let mut residual = 0f64;
 		for (i, g) in gradients.iter().enumerate() {
 			let old: Vec<f64> = (0..n).map(|j| self.weight(i, j)).collect();
-			let target: Vec<f64> = old.iter().zip(g).map(|(w, g)| w + self.params.lambda * g).collect();
-			let target = project_to_simplex(&target);
-			if let Some(row) = bounded_row(&self.rows[i], &old, &target, self.params.epsilon, i) {
-				let moved = l2(&self.rows[i], &row);
-				largest = largest.max(moved);
-				self.rows[i] = row;
+			let towards = |size: f64| project_to_simplex(&old.iter().zip(g).map(|(w, g)| w + size * g).collect::<Vec<_>>());
+			residual = residual.max(distance(&old, &towards(lambda)) / lambda);
+			let target = towards(self.step_sizes[i]);
+			let Some(row) = bounded_row(&self.rows[i], &old, &target, self.params.epsilon, i) else { continue };
+			largest = largest.max(l2(&self.rows[i], &row));
+			let moved: Vec<f64> = row.iter().zip(&old).map(|(p, w)| f64::from(*p) / ONE - w).collect();
+			if self.params.step_rule == StepRule::Adaptive {
+				let reversed = moved.iter().zip(&self.last_moves[i]).map(|(a, b)| a * b).sum::<f64>() < 0.0;
+				self.step_sizes[i] = if reversed { self.step_sizes[i] / 2.0 } else { (self.step_sizes[i] * 1.1).min(lambda) };
 			}
+			self.last_moves[i] = moved;
+			self.rows[i] = row;
 		}
+		self.residual = residual;
 		self.steps += 1;
 		largest
 	}
 
-	/// Steps until no row moves more than the tolerance, or `max_steps`. Calls `progress`
-	/// after each step with the step count.
+	/// Steps until every peer's projected gradient is below the tolerance (then the last step
+	/// started from a converged `W`), or `max_steps`. Calls `progress` after each step with the
+	/// step count. Returns the steps taken.
 	pub fn run_to_equilibrium(&mut self, mut progress: impl FnMut(usize)) -> usize {
 		let tau = self.params.tau;
 		while self.steps < self.params.max_steps {
-			let moved = self.step(tau);
+			self.step(tau);
 			progress(self.steps);
-			if moved < self.params.tolerance {
+			if self.residual < self.params.tolerance {
 				break;
 			}
 		}
 		self.steps
 	}
 
-	/// The chain's inflation step (`math::inflation`) with `tau` tokens: stakes grow by
-	/// `tau R / ||R||`. Returns what was minted, tokens.
-	pub fn inflate(&mut self, tau: f64) -> f64 {
+	/// Whether the last step started from a converged `W` (see [`Params::tolerance`]).
+	pub fn converged(&self) -> bool {
+		self.residual < self.params.tolerance
+	}
+
+	/// The chain's inflation step (`math::inflation`) with `tau` tokens: what it mints,
+	/// `tau R / ||R||`, in tokens, and, when `into_stakes`, the stakes grow by it (Algorithm 1).
+	pub fn inflate(&mut self, tau: f64, into_stakes: bool) -> f64 {
 		let minted = math::inflation(&self.chain_ranks(), (tau * UNIT) as u128);
 		let mut total = 0u128;
 		for (s, m) in self.stakes.iter_mut().zip(minted) {
-			*s = s.saturating_add(m);
+			if into_stakes {
+				*s = s.saturating_add(m);
+			}
 			total = total.saturating_add(m);
 		}
 		total as f64 / UNIT
@@ -326,6 +370,11 @@ fn sparse(row: &[u32]) -> Vec<(u32, u32)> {
 	row.iter().enumerate().filter(|(_, p)| **p > 0).map(|(j, p)| (j as u32, *p)).collect()
 }
 
+/// The L2 distance of two dense rows of fractions.
+fn distance(a: &[f64], b: &[f64]) -> f64 {
+	a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt()
+}
+
 /// The L2 distance of two dense part rows, as a fraction of one (via `math::l2_distance_sq`).
 pub fn l2(a: &[u32], b: &[u32]) -> f64 {
 	(math::l2_distance_sq(&sparse(a), &sparse(b)) as f64).sqrt() / ONE
@@ -336,7 +385,7 @@ pub fn l2(a: &[u32], b: &[u32]) -> f64 {
 /// accepts the normalized row. `None` if even a tiny step does not pass (or changes nothing).
 fn bounded_row(current: &[u32], old: &[f64], target: &[f64], epsilon: Perbill, own: usize) -> Option<Vec<u32>> {
 	let n = current.len();
-	let dist = old.iter().zip(target).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+	let dist = distance(old, target);
 	if dist == 0.0 {
 		return None;
 	}
@@ -375,43 +424,6 @@ pub fn project_to_simplex(v: &[f64]) -> Vec<f64> {
 	v.iter().map(|x| (x - theta).max(0.0)).collect()
 }
 
-/// Pearson correlation; 0 when either side is constant.
-pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
-	let n = a.len() as f64;
-	let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
-	let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
-	let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
-	let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
-	if va <= 1e-24 || vb <= 1e-24 {
-		return 0.0;
-	}
-	cov / (va * vb).sqrt()
-}
-
-fn ranks_of(v: &[f64]) -> Vec<f64> {
-	let mut idx: Vec<usize> = (0..v.len()).collect();
-	idx.sort_by(|&a, &b| v[a].partial_cmp(&v[b]).unwrap_or(std::cmp::Ordering::Equal));
-	let mut out = vec![0.0; v.len()];
-	let mut k = 0;
-	while k < idx.len() {
-		let mut end = k;
-		while end + 1 < idx.len() && v[idx[end + 1]] == v[idx[k]] {
-			end += 1;
-		}
-		let average = (k + end) as f64 / 2.0;
-		for &i in &idx[k..=end] {
-			out[i] = average;
-		}
-		k = end + 1;
-	}
-	out
-}
-
-/// Spearman correlation (Pearson on ranks, ties averaged).
-pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
-	pearson(&ranks_of(a), &ranks_of(b))
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -422,13 +434,6 @@ mod tests {
 		assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
 		assert!(p.iter().all(|x| *x >= 0.0));
 		assert_eq!(project_to_simplex(&[0.2, 0.3, 0.5]), vec![0.2, 0.3, 0.5]);
-	}
-
-	#[test]
-	fn correlations_of_known_series() {
-		assert!((pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]) - 1.0).abs() < 1e-12);
-		assert!((spearman(&[1.0, 5.0, 3.0], &[10.0, 30.0, 20.0]) - 1.0).abs() < 1e-12);
-		assert_eq!(pearson(&[1.0, 1.0], &[1.0, 2.0]), 0.0);
 	}
 
 	#[test]
