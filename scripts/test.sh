@@ -31,9 +31,11 @@ build() { cargo build --release --locked --workspace; }
 # The built runtime against runtime/releases/: a changed runtime must carry a new spec_version.
 release() { scripts/check-release.sh; }
 specs() { scripts/chain-specs.sh --check; }
-# Unit tests of every crate, and the simulator's check of the paper's qualitative claims.
+# Unit tests of every crate, the reference model's worked examples (its doc tests), and the
+# simulator's check of the paper's qualitative claims.
 unit() {
 	cargo test --release --locked --workspace --lib
+	cargo test --release --locked -p bittensor-reference --doc
 	cargo test --release --locked -p bittensor-sim --test claims
 }
 # The pallet's lints, and its benchmarks (as tests against the mock) and try_state, with the

@@ -24,7 +24,7 @@ impl Rng {
 		(self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
 	}
 
-	/// Uniform in `0..n` (`n > 0`; the modulo bias is below `n / 2^64`).
+	/// Uniform in `0..n` (the modulo bias is below `n / 2^64`); 0 when `n` is 0.
 	pub fn below(&mut self, n: u64) -> u64 {
 		self.next_u64() % n.max(1)
 	}

@@ -29,7 +29,8 @@ pub struct Figure4Run {
 	/// Whether every peer's projected gradient fell below the tolerance (rather than the steps
 	/// running out).
 	pub converged: bool,
-	/// The largest projected gradient at the end.
+	/// The largest projected gradient at the start of the last step (the test of
+	/// [`Figure4Run::converged`]).
 	pub residual: f64,
 }
 
@@ -156,22 +157,25 @@ pub fn figure5(
 	out
 }
 
-/// When Figure 5 reached its target: the first step at which the sparsity crossed it, and the
-/// first step from which it stayed within `band` of it to the end (`None`: never, or not yet).
+/// When Figure 5 reached its target: the first step at which the sparsity was at or past it,
+/// and the first step from which it stayed within `band` of it to the end (`None`: never).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeToTarget {
-	/// First step at or past the target (from below or above).
+	/// The first step at or past the target, coming from the side the series starts on (0 if
+	/// it starts on the target).
 	pub crossed: Option<usize>,
-	/// First step from which every later sparsity is within `band` of the target.
+	/// The first step from which every later sparsity is within `band` of the target.
 	pub settled: Option<usize>,
 }
 
 /// [`TimeToTarget`] of a Figure 5 series, for `target` and an absolute `band`.
 pub fn time_to_target(points: &[Figure5Point], target: f64, band: f64) -> TimeToTarget {
-	let start = points.first().map(|p| p.sparsity < target);
-	let crossed = points.iter().find(|p| Some(p.sparsity < target) != start).map(|p| p.step);
-	let last_outside = points.iter().rposition(|p| (p.sparsity - target).abs() > band);
-	let settled = match last_outside {
+	let from_below = points.first().is_some_and(|p| p.sparsity <= target);
+	let crossed = points
+		.iter()
+		.find(|p| if from_below { p.sparsity >= target } else { p.sparsity <= target })
+		.map(|p| p.step);
+	let settled = match points.iter().rposition(|p| (p.sparsity - target).abs() > band) {
 		None => points.first().map(|p| p.step),
 		Some(k) => points.get(k + 1).map(|p| p.step),
 	};
@@ -188,10 +192,19 @@ mod tests {
 
 	#[test]
 	fn time_to_target_finds_the_crossing_and_the_settling() {
-		let t = time_to_target(&series(&[0.1, 0.3, 0.55, 0.6, 0.52, 0.49, 0.5]), 0.5, 0.025);
-		assert_eq!(t, TimeToTarget { crossed: Some(2), settled: Some(4) });
-		// Never there: neither.
-		let t = time_to_target(&series(&[0.1, 0.2, 0.3]), 0.5, 0.025);
-		assert_eq!(t, TimeToTarget { crossed: None, settled: None });
+		let t = |values: &[f64]| time_to_target(&series(values), 0.5, 0.025);
+		// From below, past it, back within the band.
+		assert_eq!(t(&[0.1, 0.3, 0.55, 0.6, 0.52, 0.49, 0.5]), TimeToTarget { crossed: Some(2), settled: Some(4) });
+		// From above: "at or past" counts the step on the target.
+		assert_eq!(t(&[0.6, 0.55, 0.5, 0.49, 0.5]), TimeToTarget { crossed: Some(2), settled: Some(2) });
+		// Starting on it.
+		assert_eq!(t(&[0.5, 0.51]), TimeToTarget { crossed: Some(0), settled: Some(0) });
+		// Within the band all along without reaching it: settled, never crossed.
+		assert_eq!(t(&[0.49, 0.49]), TimeToTarget { crossed: None, settled: Some(0) });
+		// Ending outside the band: not settled.
+		assert_eq!(t(&[0.1, 0.5, 0.7]), TimeToTarget { crossed: Some(1), settled: None });
+		// Never there, or nothing at all: neither.
+		assert_eq!(t(&[0.1, 0.2, 0.3]), TimeToTarget { crossed: None, settled: None });
+		assert_eq!(t(&[]), TimeToTarget { crossed: None, settled: None });
 	}
 }

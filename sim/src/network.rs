@@ -300,6 +300,10 @@ impl Network {
 			residual = residual.max(distance(&old, &towards(lambda)) / lambda);
 			let target = towards(self.step_sizes[i]);
 			let Some(row) = bounded_row(&self.rows[i], &old, &target, self.params.epsilon, i) else { continue };
+			if row == self.rows[i] {
+				// Rounded to parts, the step vanished: nothing moved, nothing to remember.
+				continue;
+			}
 			largest = largest.max(l2(&self.rows[i], &row));
 			let moved: Vec<f64> = row.iter().zip(&old).map(|(p, w)| f64::from(*p) / ONE - w).collect();
 			if self.params.step_rule == StepRule::Adaptive {

@@ -80,6 +80,16 @@ impl State {
 	}
 }
 
+/// Bytes as the node's RPC writes them: `0x`-prefixed hex.
+pub fn hex0x(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+/// Bytes from the node's `0x`-prefixed hex.
+pub fn unhex(s: &str) -> Vec<u8> {
+	hex::decode(s.trim_start_matches("0x")).expect("the node answers 0x-prefixed hex")
+}
+
 /// One base unit of the native token times 10^12: one TAO.
 pub const UNIT: u128 = 1_000_000_000_000;
 

@@ -35,16 +35,11 @@ async fn number(api: &Client, hash: Hash) -> u64 {
 	api.header(Some(hash)).await.unwrap().number().unwrap()
 }
 
-async fn hash_of(api: &Client, number: u64) -> Option<Hash> {
-	api.block_hash(number).await.unwrap()
-}
-
-
 /// How many `WeightsSet` events blocks `from..=to` hold.
 async fn weights_set_between(api: &Client, from: u64, to: u64) -> usize {
 	let mut count = 0;
 	for n in from..=to {
-		let hash = hash_of(api, n).await.expect("a block below the best exists");
+		let hash = api.block_hash(n).await.unwrap().expect("a block below the best exists");
 		count += api.block_events(hash).await.unwrap().count("Bittensor", "WeightsSet");
 	}
 	count
@@ -81,10 +76,10 @@ async fn sigkill_under_load_loses_no_block_and_no_state() {
 
 	// then the best and finalized blocks it had are there, with the same hashes,
 	assert!(api.best_number().await.unwrap() >= best_number);
-	assert_eq!(hash_of(&api, best_number).await, Some(best), "best block #{best_number}");
+	assert_eq!(api.block_hash(best_number).await.unwrap(), Some(best), "best block #{best_number}");
 	let finalized_now = api.finalized_head().await.unwrap();
 	assert!(number(&api, finalized_now).await >= finalized_number);
-	assert_eq!(hash_of(&api, finalized_number).await, Some(finalized), "finalized #{finalized_number}");
+	assert_eq!(api.block_hash(finalized_number).await.unwrap(), Some(finalized), "finalized #{finalized_number}");
 	// the pallet's state at them is unchanged,
 	assert_eq!(State::at(&api, best).await, state);
 	// and the chain goes on, taking new weight updates.

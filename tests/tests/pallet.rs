@@ -70,9 +70,9 @@ async fn signed_calls_register_stake_and_set_weights() {
 	// it, floor(tau R_eve / ||R||).
 	let stake = api.neuron(uid, Some(b)).await.unwrap().unwrap().stake;
 	let ranks = api.ranks(Some(b)).await.unwrap();
-	let norm = ranks.iter().map(|(_, r)| (*r as f64).powi(2)).sum::<f64>().sqrt();
-	let r_eve = ranks.iter().find(|(u, _)| *u == uid).unwrap().1 as f64;
-	let minted = UNIT as f64 * r_eve / norm;
+	let values: Vec<f64> = ranks.iter().map(|(_, r)| *r as f64).collect();
+	let eve_at = ranks.iter().position(|(u, _)| *u == uid).unwrap();
+	let minted = bittensor_reference::inflation(&values, UNIT as f64)[eve_at];
 	assert!(stake >= 500 * UNIT);
 	assert!(((stake - 500 * UNIT) as f64 - minted).abs() <= 1.0 + 1e-9 * minted);
 	// (epsilon is 0.1: from {4: 1} to {0: 0.05, 4: 0.95} is a move of 0.0707)

@@ -158,7 +158,7 @@ async fn check_every_method(api: &Client, at: Hash) {
 	// and through a raw `state_call`.
 	let raw: String =
 		api.call("state_call", vec![json!("BittensorApi_ranks"), json!("0x"), json!(at)]).await.unwrap();
-	let bytes = hex::decode(raw.trim_start_matches("0x")).unwrap();
+	let bytes = bittensor_e2e::unhex(&raw);
 	assert_eq!(Vec::<(u32, u128)>::decode(&mut &bytes[..]).unwrap(), e.ranks);
 }
 

@@ -21,8 +21,9 @@ use sp_crypto_hashing::blake2_256;
 const N: usize = 4096;
 const ROW: u64 = 256;
 
+/// The bytes of a `0x` hex string in a JSON answer.
 fn unhex(v: &Value) -> Vec<u8> {
-	hex::decode(v.as_str().unwrap().trim_start_matches("0x")).unwrap()
+	bittensor_e2e::unhex(v.as_str().unwrap())
 }
 
 /// Block `hash` SCALE-encoded, from `chain_getBlock`: the header (checked against the hash)
@@ -110,7 +111,7 @@ fn item_name(key: &str) -> String {
 	];
 	for (pallet, items) in ITEMS {
 		for item in *items {
-			let prefix = format!("0x{}{}", hex::encode(sp_crypto_hashing::twox_128(pallet.as_bytes())), hex::encode(sp_crypto_hashing::twox_128(item.as_bytes())));
+			let prefix = bittensor_e2e::hex0x(&[sp_crypto_hashing::twox_128(pallet.as_bytes()), sp_crypto_hashing::twox_128(item.as_bytes())].concat());
 			if key.starts_with(&prefix) {
 				return if key.len() > prefix.len() { format!("{pallet}.{item}[…]") } else { format!("{pallet}.{item}") };
 			}
@@ -121,7 +122,7 @@ fn item_name(key: &str) -> String {
 
 /// The median of three imports of block `hash` on its parent's state.
 async fn import_time(api: &Client, parent: Hash, hash: Hash) -> Duration {
-	let block = format!("0x{}", hex::encode(encoded_block(api, hash).await));
+	let block = bittensor_e2e::hex0x(&encoded_block(api, hash).await);
 	let mut times = Vec::new();
 	for _ in 0..3 {
 		let t = Instant::now();
@@ -181,7 +182,7 @@ async fn the_scale_preset_ranks_and_pays_4096_neurons_with_full_rows_every_block
 	// What one block writes to state: the keys and the bytes of their values.
 	let changed = written(&api, blocks[2], blocks[3]).await;
 	let bytes: usize = changed.iter().map(|(_, b)| b).sum();
-	let stakes_key = format!("0x{}{}", hex::encode(sp_crypto_hashing::twox_128(b"Bittensor")), hex::encode(sp_crypto_hashing::twox_128(b"Stakes")));
+	let stakes_key = bittensor_e2e::hex0x(&[sp_crypto_hashing::twox_128(b"Bittensor"), sp_crypto_hashing::twox_128(b"Stakes")].concat());
 	let stakes_bytes = changed.iter().find(|(k, _)| *k == stakes_key).map(|(_, b)| *b).expect("the block wrote Stakes");
 	assert!(changed.len() < 40, "a block writes O(1) keys, not one a neuron: {}", changed.len());
 	println!(

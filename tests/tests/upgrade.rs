@@ -15,9 +15,9 @@ use std::{path::Path, process::Command};
 
 use bittensor_e2e::{
 	client::{bittensor, dev, json, tx, BittensorApiClient, Client, Error, Hash},
-	node_binary,
+	hex0x, node_binary,
 	reference::{assert_block_step, fraction},
-	seal, submit_and_seal, submit_in_block, wait_for_pool, Node, State, UNIT,
+	seal, submit_and_seal, submit_in_block, unhex, wait_for_pool, Node, State, UNIT,
 };
 use serde_json::{json, Value};
 use sp_crypto_hashing::{blake2_256, twox_128};
@@ -27,14 +27,6 @@ const PALLETS: [&str; 8] =
 	["System", "Timestamp", "Aura", "Grandpa", "Balances", "TransactionPayment", "Sudo", "Bittensor"];
 /// `well_known_keys::CODE` (`:code`).
 const CODE: &str = "0x3a636f6465";
-
-fn hex0x(bytes: &[u8]) -> String {
-	format!("0x{}", hex::encode(bytes))
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-	hex::decode(s.trim_start_matches("0x")).expect("the node answers hex")
-}
 
 /// The key of a pallet's on-chain storage version.
 fn storage_version_key(pallet: &str) -> String {
