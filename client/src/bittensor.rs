@@ -52,7 +52,8 @@ pub struct Params {
 	pub max_neurons: u32,
 	/// `MaxWeightsPerRow`.
 	pub max_weights_per_row: u32,
-	/// `RegistrationDeposit`, base units.
+	/// `RegistrationDeposit`, base units: the base of the deposit, which doubles with each
+	/// sixteenth of `MaxNeurons` registered (runtime 105 on).
 	pub registration_deposit: u128,
 }
 

@@ -16,6 +16,17 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+/// Whether `uxt` is a signed extrinsic whose call its signer may make free of fees
+/// (`#[pallet::feeless_if]`, skipped by `SkipCheckIfFeeless`): then a wallet's estimate is 0.
+fn is_feeless(uxt: &<Block as BlockT>::Extrinsic) -> bool {
+	use frame_support::dispatch::CheckIfFeeless;
+	match &uxt.preamble {
+		sp_runtime::generic::Preamble::Signed(sp_runtime::MultiAddress::Id(who), _, _) =>
+			uxt.function.is_feeless(&super::RuntimeOrigin::signed(who.clone())),
+		_ => false,
+	}
+}
+
 use super::{
 	AccountId, Aura, Balance, Bittensor, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
@@ -159,13 +170,23 @@ impl_runtime_apis! {
 			uxt: <Block as BlockT>::Extrinsic,
 			len: u32,
 		) -> pallet_transaction_payment_rpc_runtime_api::RuntimeDispatchInfo<Balance> {
-			TransactionPayment::query_info(uxt, len)
+			let free = is_feeless(&uxt);
+			let mut info = TransactionPayment::query_info(uxt, len);
+			if free {
+				info.partial_fee = 0;
+			}
+			info
 		}
 		fn query_fee_details(
 			uxt: <Block as BlockT>::Extrinsic,
 			len: u32,
 		) -> pallet_transaction_payment::FeeDetails<Balance> {
-			TransactionPayment::query_fee_details(uxt, len)
+			let free = is_feeless(&uxt);
+			let mut details = TransactionPayment::query_fee_details(uxt, len);
+			if free {
+				details.inclusion_fee = None;
+			}
+			details
 		}
 		fn query_weight_to_fee(weight: Weight) -> Balance {
 			TransactionPayment::weight_to_fee(weight)

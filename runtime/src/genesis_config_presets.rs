@@ -155,8 +155,9 @@ pub fn scale_row(i: u32, n: u32, k: u32) -> Vec<(u32, u32)> {
 
 /// The genesis of the scale network: `n` neurons with `k` entries a row. Alice validates and
 /// is the sudo key, the dev accounts are endowed, and neurons `0..n` are [`scale_account`]s
-/// with [`scale_stake`]s and [`scale_row`]s, each endowed with its stake, the deposit and
-/// 10 TAO.
+/// with [`scale_stake`]s and [`scale_row`]s, each endowed with its stake, the deposit its
+/// registration holds (`math::registration_deposit`: it doubles with each sixteenth of
+/// `MaxNeurons` registered before it) and 10 TAO.
 ///
 /// Not a `GenesisBuilder` preset: the node hands a genesis to the runtime as pretty-printed
 /// JSON in one buffer, which at 4,096 × 256 is about 60 MB, above the 32 MiB the runtime's
@@ -165,10 +166,13 @@ pub fn scale_row(i: u32, n: u32, k: u32) -> Vec<(u32, u32)> {
 pub fn scale_genesis_config(n: u32, k: u32) -> RuntimeGenesisConfig {
 	let (aura, grandpa) = authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice);
 	let neurons: Vec<(AccountId, Balance)> = (0..n).map(|i| (scale_account(i), scale_stake(i))).collect();
-	let deposit: Balance = <crate::Runtime as pallet_bittensor::Config>::RegistrationDeposit::get();
+	let base: Balance = <crate::Runtime as pallet_bittensor::Config>::RegistrationDeposit::get();
+	let max = <crate::Runtime as pallet_bittensor::Config>::MaxNeurons::get();
 	let mut balances: Vec<(AccountId, Balance)> =
 		dev_accounts().into_iter().map(|a| (a, ENDOWMENT)).collect();
-	balances.extend(neurons.iter().map(|(a, s)| (a.clone(), s + deposit + 10 * UNIT)));
+	balances.extend(neurons.iter().zip(0u32..).map(|((a, s), i)| {
+		(a.clone(), s + pallet_bittensor::math::registration_deposit(base, i, max) + 10 * UNIT)
+	}));
 	RuntimeGenesisConfig {
 		balances: BalancesConfig { balances, ..Default::default() },
 		aura: pallet_aura::GenesisConfig { authorities: vec![aura] },

@@ -71,12 +71,17 @@ impl_opaque_keys! {
 /// - 103: `BittensorApi` version 2: `neurons_lite` (the metagraph without rows) and `rows`.
 /// - 104: `Bittensor` storage version 3 (`NeuronsDigest`, `RankedEntries`) and `BittensorApi`
 ///   version 3 (`neuron_records`, `neuron_states`): the lite metagraph in a few reads.
+/// - 105: a fee market (a length fee, a weight fee of 0.0001 TAO per base extrinsic, and
+///   `TargetedFeeAdjustment`); `unregister` free of fees (`SkipFeelessPayment`), and estimated
+///   at 0 by `TransactionPaymentApi`; a registration deposit that doubles with each sixteenth of
+///   `MaxNeurons` taken; tau and the adaptive mode checked together at every entry point
+///   (`Bittensor` storage version 4 repairs a chain that stored them apart).
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("bittensor"),
 	impl_name: alloc::borrow::Cow::Borrowed("bittensor-node"),
 	authoring_version: 1,
-	spec_version: 104,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -139,7 +144,12 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	// The fee, skipped for the calls a pallet marks `feeless_if` (the way out of a neuron:
+	// `unregister`); wallets see `ChargeTransactionPayment`.
+	pallet_skip_feeless_payment::SkipCheckIfFeeless<
+		Runtime,
+		pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	>,
 	frame_system::WeightReclaim<Runtime>,
 );
 
@@ -214,4 +224,8 @@ mod runtime {
 	/// The BitTensor mechanism: stake, weights, ranking, inflation.
 	#[runtime::pallet_index(7)]
 	pub type Bittensor = pallet_bittensor;
+
+	/// Skips the fee of the calls a pallet marks feeless (`#[pallet::feeless_if]`).
+	#[runtime::pallet_index(8)]
+	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
 }

@@ -47,6 +47,25 @@ where
 	assert_eq!(free_after[0] + events.fees, free_before[0], "{error}: the signer lost more than the fee");
 }
 
+/// `payload`, sudo's (Alice), is included and sudo's call fails with `error` (the `Sudid`
+/// event's); nothing changes (sudo pays no fee for its call).
+async fn sudo_call_fails<P>(api: &Client, payload: P, error: &str)
+where
+	P: Payload + Send + Sync + 'static,
+{
+	let alice = dev::signer("alice").unwrap();
+	let who: AccountId = alice.public_key().into();
+	let parent = api.best_hash().await.unwrap();
+	let before = state(api, &[who.clone()], parent).await;
+	let (result, block) = submit_in_block(api, payload, &alice).await;
+	result.unwrap_or_else(|e| panic!("{error}: sudo's extrinsic itself failed: {e}"));
+	let events = api.block_events(block).await.unwrap();
+	let said = events.errors.iter().find(|(pallet, event, _)| pallet == "Sudo" && event == "Sudid");
+	assert!(said.is_some_and(|(_, _, e)| e.contains(error)), "expected {error} in Sudid, got {:?}", events.errors);
+	assert_eq!(events.fees, 0, "{error}: sudo's call paid no fee");
+	assert_eq!(state(api, &[who], block).await, before, "{error}: the state changed");
+}
+
 /// Raw `bytes` are refused by the pool with JSON-RPC `code` and a message containing `text`;
 /// the next block has no extrinsic of it and the state is unchanged.
 async fn refused_by_pool(api: &Client, what: &str, bytes: &[u8], code: i32, text: &str, who: &[AccountId]) {
@@ -114,6 +133,10 @@ async fn every_bad_input_is_refused_with_its_error_and_changes_nothing() {
 	fails_in_block(&api, bittensor::set_params(None, Some(5 * UNIT), None), &bob, "Bad origin").await;
 	// and through sudo by an account that is not the sudo key.
 	fails_in_block(&api, bittensor::sudo_set_params(None, Some(5 * UNIT), None), &bob, "RequireSudo").await;
+	// Parameters that disagree, through sudo: tau above the adaptive max given with it (the
+	// other ways in, a max below the stored tau and genesis, are the pallet's tests').
+	let adaptive = Some(Some((500_000_000, 10_000_000, 2 * UNIT)));
+	sudo_call_fails(&api, bittensor::sudo_set_params(None, Some(5 * UNIT), adaptive), "InflationAboveAdaptiveMax").await;
 
 	// Pool errors: the extrinsic never gets into a block.
 	let everyone: Vec<AccountId> = ["alice", "bob", "ferdie"].iter().map(|w| dev::account_id(w).unwrap()).collect();

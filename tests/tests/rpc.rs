@@ -72,7 +72,8 @@ async fn expected(api: &Client, at: Hash) -> Expected {
 		},
 		max_neurons: p.max_neurons,
 		max_weights_per_row: p.max_weights_per_row,
-		registration_deposit: tokens(p.registration_deposit),
+		// The constant doubled for each full sixteenth of MaxNeurons registered.
+		registration_deposit: tokens(p.registration_deposit << (16 * neurons.len() as u32 / p.max_neurons)),
 		neuron_count: neurons.len() as u32,
 		next_uid: p.next_uid,
 		total_weight_entries: p.total_weight_entries,

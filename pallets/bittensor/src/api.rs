@@ -192,7 +192,7 @@ impl<T: Config> Pallet<T> {
 			inflation_mode: Inflation::<T>::get(),
 			max_neurons: T::MaxNeurons::get(),
 			max_weights_per_row: T::MaxWeightsPerRow::get(),
-			registration_deposit: T::RegistrationDeposit::get(),
+			registration_deposit: Self::registration_deposit(),
 			neuron_count: Neurons::<T>::count(),
 			next_uid: NextUid::<T>::get(),
 			total_weight_entries: TotalWeightEntries::<T>::get(),

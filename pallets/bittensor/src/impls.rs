@@ -130,6 +130,17 @@ impl<T: Config> Pallet<T> {
 		T::PalletId::get().into_account_truncating()
 	}
 
+	/// The deposit a registration holds now: [`Config::RegistrationDeposit`] doubled for each
+	/// full sixteenth of `MaxNeurons` registered ([`math::registration_deposit`]).
+	pub fn registration_deposit() -> u128 {
+		math::registration_deposit(T::RegistrationDeposit::get(), Neurons::<T>::count(), T::MaxNeurons::get())
+	}
+
+	/// Whether an `unregister` from `origin` is free of fees: a registered signer's.
+	pub fn is_free_unregister(origin: &frame_system::pallet_prelude::OriginFor<T>) -> bool {
+		frame_system::ensure_signed(origin.clone()).is_ok_and(Uids::<T>::contains_key)
+	}
+
 	/// The whole stake `S_uid` (settled and pending), if registered.
 	pub fn stake_of(uid: Uid) -> Option<u128> {
 		value_of(&Stakes::<T>::get(), uid)
@@ -216,7 +227,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(Neurons::<T>::count() < T::MaxNeurons::get(), Error::<T>::TooManyNeurons);
 		let uid = NextUid::<T>::get();
 		let next = uid.checked_add(1).ok_or(Error::<T>::UidsExhausted)?;
-		let deposit = T::RegistrationDeposit::get();
+		let deposit = Self::registration_deposit();
 		let reason = HoldReason::RegistrationDeposit.into();
 		T::Currency::ensure_can_hold(&reason, &who, deposit)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -349,12 +360,13 @@ impl<T: Config> Pallet<T> {
 			max_weight_change.is_some() || inflation_per_block.is_some() || inflation_mode.is_some(),
 			Error::<T>::NothingToChange
 		);
-		if let Some(tau) = inflation_per_block {
-			ensure!(tau <= math::MAX_TAU, Error::<T>::InflationTooLarge);
-		}
-		if let Some(InflationMode::Adaptive { max, .. }) = inflation_mode {
-			ensure!(max <= math::MAX_TAU, Error::<T>::InflationTooLarge);
-		}
+		// The pair as it will stand: what is given, or else what is stored.
+		let tau = inflation_per_block.unwrap_or_else(InflationPerBlock::<T>::get);
+		let mode = inflation_mode.unwrap_or_else(Inflation::<T>::get);
+		math::params_agree(tau, &mode).map_err(|e| match e {
+			math::ParamsError::TauTooLarge => Error::<T>::InflationTooLarge,
+			math::ParamsError::TauAboveAdaptiveMax => Error::<T>::InflationAboveAdaptiveMax,
+		})?;
 
 		if let Some(eps) = max_weight_change {
 			MaxWeightChange::<T>::put(eps);
@@ -374,7 +386,15 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn build_genesis(config: &GenesisConfig<T>) {
-		assert!(config.inflation_per_block <= math::MAX_TAU, "genesis tau above math::MAX_TAU");
+		match math::params_agree(config.inflation_per_block, &config.inflation_mode) {
+			Ok(()) => {},
+			Err(math::ParamsError::TauTooLarge) =>
+				panic!("genesis: inflationPerBlock or the adaptive max is above math::MAX_TAU ({})", math::MAX_TAU),
+			Err(math::ParamsError::TauAboveAdaptiveMax) => panic!(
+				"genesis: inflationPerBlock ({}) is above the adaptive mode's max",
+				config.inflation_per_block
+			),
+		}
 		MaxWeightChange::<T>::put(config.max_weight_change);
 		InflationPerBlock::<T>::put(config.inflation_per_block);
 		Inflation::<T>::put(config.inflation_mode);
@@ -471,6 +491,10 @@ impl<T: Config> Pallet<T> {
 			Inflation,
 			TotalMinted,
 			GenesisIssuance
+		);
+		ensure!(
+			math::params_agree(InflationPerBlock::<T>::get(), &Inflation::<T>::get()).is_ok(),
+			E::Other("tau and the inflation mode disagree")
 		);
 		let max_len = usize::try_from(T::MaxWeightsPerRow::get()).unwrap_or(usize::MAX);
 		let stakes = Stakes::<T>::get();

@@ -2,9 +2,18 @@
 //!
 //! The mechanism of the BitTensor paper (sections 1.3 to 1.5 and 3) as a FRAME pallet:
 //!
-//! - **Neurons.** An account registers ([`Pallet::register`]), holding a refundable
-//!   [`Config::RegistrationDeposit`], and gets a uid from a counter (never reused). At most
-//!   [`Config::MaxNeurons`] exist at once.
+//! - **Neurons.** An account registers ([`Pallet::register`]), holding a refundable deposit,
+//!   and gets a uid from a counter (never reused). At most [`Config::MaxNeurons`] exist at
+//!   once. The deposit is [`Config::RegistrationDeposit`] doubled for each full sixteenth of
+//!   `MaxNeurons` registered ([`math::registration_deposit`]): a slot costs more as slots run
+//!   out, so that holding every slot to lock newcomers out takes `256 * (2^16 - 1)` base
+//!   deposits at `MaxNeurons` 4,096, not 4,096. Each neuron gets back exactly what it held.
+//! - **The way out is free.** [`Pallet::unregister`] pays no transaction fee (`feeless_if`, with
+//!   the runtime's `SkipCheckIfFeeless`), so that a neuron whose free balance is down to the
+//!   existential deposit (a wallet's "stake max") still gets its whole stake and its deposit
+//!   back. It is free once per registration, which is paid for (its fee and deposit), so it
+//!   cannot be repeated for free. `remove_stake` pays: the block step mints onto every stake
+//!   each block, so a free removal could be re-armed every block without a paid call.
 //! - **Stake** `s_i` is native tokens on hold ([`Pallet::add_stake`], [`Pallet::remove_stake`]).
 //!   The stake vector `S` is one packed value, [`Stakes`], so that the block step reads and
 //!   writes it once whatever `n` is. Each `S_j` is the whole stake: the part settled on the
@@ -78,7 +87,7 @@ pub mod pallet {
 
 	/// The in-code storage version. Every change of the stored layout bumps it and adds a step
 	/// to [`crate::migrations`].
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -112,7 +121,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxWeightsPerRow: Get<u32>;
 
-		/// The deposit held on registration, in base units; released on unregistration.
+		/// The deposit held by a registration while fewer than a sixteenth of `MaxNeurons` are
+		/// registered, in base units; it doubles with each sixteenth taken
+		/// ([`math::registration_deposit`]). Released on unregistration.
 		#[pallet::constant]
 		type RegistrationDeposit: Get<u128>;
 
@@ -364,6 +375,8 @@ pub mod pallet {
 		Overflow,
 		/// `settle_stake` for a neuron whose stake is all settled already.
 		NothingToSettle,
+		/// In adaptive mode, tau above the controller's `max` (as given, or as stored).
+		InflationAboveAdaptiveMax,
 	}
 
 	#[pallet::hooks]
@@ -402,7 +415,7 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Registers the caller as a neuron with a new uid and the row `{(uid, 1)}`, holding
-		/// `RegistrationDeposit` from its free balance.
+		/// the deposit of the moment ([`Pallet::registration_deposit`]) from its free balance.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register().saturating_add(Pallet::<T>::step_cost_of(1, 1)))]
 		pub fn register(origin: OriginFor<T>) -> DispatchResult {
@@ -411,9 +424,11 @@ pub mod pallet {
 		}
 
 		/// Removes the caller's neuron: releases its stake and deposit, drops its row. Entries
-		/// of other rows that point at it stop counting at once.
+		/// of other rows that point at it stop counting at once. Free of fees for a registered
+		/// caller.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::unregister())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>| -> bool { Pallet::<T>::is_free_unregister(origin) })]
 		pub fn unregister(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_unregister(who)
@@ -460,6 +475,12 @@ pub mod pallet {
 		}
 
 		/// Sets the parameters given (`None` leaves one as it is). Admin origin only.
+		///
+		/// - `max_weight_change` (epsilon): the L2 bound on a row's change within a block. 0
+		///   freezes every row: only a resubmission of the row as it stands passes.
+		/// - `inflation_per_block` (tau): at most `math::MAX_TAU` (`InflationTooLarge`).
+		/// - `inflation_mode`: in adaptive mode, `max` at most `math::MAX_TAU`, and tau (as
+		///   given, or as stored) at most `max` (`InflationAboveAdaptiveMax`).
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(

@@ -236,6 +236,50 @@ pub fn adapt_tau(tau: u128, target: Perbill, gain: Perbill, max: u128, sparsity:
 	next.min(max)
 }
 
+/// How many times the registration deposit doubles between an empty and a full set of neurons:
+/// once for each full sixteenth of `MaxNeurons` registered.
+pub const DEPOSIT_DOUBLINGS: u32 = 16;
+
+/// The deposit a registration holds when `n` of at most `max` neurons are registered:
+/// `base * 2^floor(16 n / max)` (saturating), so that the price of a slot rises as the slots
+/// run out. With `max` 4,096: `base` for the first 256, twice that for the next 256, and so
+/// on to `2^15 base` for the last 256, `256 * (2^16 - 1) * base` for all of them.
+pub fn registration_deposit(base: u128, n: u32, max: u32) -> u128 {
+	let tier = u64::from(n)
+		.saturating_mul(u64::from(DEPOSIT_DOUBLINGS))
+		.checked_div(u64::from(max.max(1)))
+		.unwrap_or(0);
+	let tier = u32::try_from(tier).unwrap_or(u32::MAX).min(DEPOSIT_DOUBLINGS);
+	base.saturating_mul(1u128.checked_shl(tier).unwrap_or(u128::MAX))
+}
+
+/// Whether tau and the inflation mode agree: in adaptive mode, tau must not exceed the
+/// controller's `max` (else a block would mint at a tau the controller forbids), and `max` not
+/// [`MAX_TAU`]. A fixed tau needs only `tau <= MAX_TAU`.
+pub fn params_agree(tau: u128, mode: &crate::InflationMode) -> Result<(), ParamsError> {
+	if tau > MAX_TAU {
+		return Err(ParamsError::TauTooLarge);
+	}
+	if let crate::InflationMode::Adaptive { max, .. } = mode {
+		if *max > MAX_TAU {
+			return Err(ParamsError::TauTooLarge);
+		}
+		if tau > *max {
+			return Err(ParamsError::TauAboveAdaptiveMax);
+		}
+	}
+	Ok(())
+}
+
+/// Why [`params_agree`] refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamsError {
+	/// Tau, or the adaptive `max`, above [`MAX_TAU`].
+	TauTooLarge,
+	/// In adaptive mode, tau above the controller's `max`.
+	TauAboveAdaptiveMax,
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -272,6 +316,36 @@ mod tests {
 		// sqrt(2) * 0.6 = 0.8485...: within 0.85, not within 0.84.
 		assert!(within_l2_bound(&a, &b, Perbill::from_percent(85)));
 		assert!(!within_l2_bound(&a, &b, Perbill::from_percent(84)));
+	}
+
+	#[test]
+	fn registration_deposit_doubles_each_sixteenth() {
+		let max = 4096;
+		assert_eq!(registration_deposit(7, 0, max), 7);
+		assert_eq!(registration_deposit(7, 255, max), 7);
+		assert_eq!(registration_deposit(7, 256, max), 14);
+		assert_eq!(registration_deposit(7, 511, max), 14);
+		assert_eq!(registration_deposit(7, 4095, max), 7 << 15);
+		// Past the limit (never reached: registration stops at max) it stays at 2^16 base.
+		assert_eq!(registration_deposit(7, u32::MAX, max), 7 << 16);
+		assert_eq!(registration_deposit(u128::MAX, 4095, max), u128::MAX);
+		// A small set: max 64, tiers of 4.
+		assert_eq!(registration_deposit(1, 3, 64), 1);
+		assert_eq!(registration_deposit(1, 4, 64), 2);
+		// Locking every slot of 4,096 costs 256 * (2^16 - 1) times the base.
+		let all: u128 = (0..max).map(|n| registration_deposit(1, n, max)).sum();
+		assert_eq!(all, 256 * 65_535);
+	}
+
+	#[test]
+	fn params_agree_checks_tau_against_the_mode() {
+		use crate::InflationMode::{Adaptive, Fixed};
+		let adaptive = |max| Adaptive { target: Perbill::from_percent(50), gain: Perbill::from_percent(1), max };
+		assert_eq!(params_agree(MAX_TAU, &Fixed), Ok(()));
+		assert_eq!(params_agree(MAX_TAU + 1, &Fixed), Err(ParamsError::TauTooLarge));
+		assert_eq!(params_agree(10, &adaptive(10)), Ok(()));
+		assert_eq!(params_agree(11, &adaptive(10)), Err(ParamsError::TauAboveAdaptiveMax));
+		assert_eq!(params_agree(0, &adaptive(MAX_TAU + 1)), Err(ParamsError::TauTooLarge));
 	}
 
 	#[test]

@@ -119,7 +119,8 @@ pub struct ChainParams {
 	pub max_neurons: u32,
 	/// `MaxWeightsPerRow`.
 	pub max_weights_per_row: u32,
-	/// `RegistrationDeposit`, in base units.
+	/// The deposit the next registration holds, in base units
+	/// (`RegistrationDeposit` doubled for each sixteenth of `MaxNeurons` registered).
 	pub registration_deposit: u128,
 	/// The number of registered neurons `n`.
 	pub neuron_count: u32,

@@ -6,20 +6,23 @@ use frame_support::{
 	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
-		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		IdentityFee, Weight,
+		constants::{ExtrinsicBaseWeight, ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		ConstantMultiplier, Weight,
 	},
 };
 use frame_system::limits::{BlockLength, BlockWeights};
-use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::{Bounded, One},
+	FixedPointNumber, Perbill, Perquintill,
+};
 use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, UNIT, VERSION,
+	System, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
 };
 
 /// Share of the block that normal (user) transactions may fill.
@@ -107,18 +110,58 @@ impl pallet_balances::Config for Runtime {
 	type DoneSlashHandler = ();
 }
 
+/// What the weight of an empty extrinsic (`ExtrinsicBaseWeight`, 108 µs) costs at rest:
+/// 0.0001 TAO. Fees are linear in ref time from there, so a full block of normal weight
+/// (1.5 s) costs about 1.39 TAO at rest.
+pub const BASE_EXTRINSIC_FEE: Balance = MILLI_UNIT / 10;
+/// What a byte of an extrinsic costs at rest: 1 µTAO, so filling the normal share of a block's
+/// length (3.75 MiB) costs about 3.9 TAO a block, 56,600 TAO a day.
+pub const FEE_PER_BYTE: Balance = MICRO_UNIT;
+
+/// Weight to fee: `ref_time * BASE_EXTRINSIC_FEE / ExtrinsicBaseWeight`, rounded down.
+pub struct WeightToFee;
+impl frame_support::weights::WeightToFee for WeightToFee {
+	type Balance = Balance;
+	fn weight_to_fee(weight: &Weight) -> Balance {
+		let base = Balance::from(ExtrinsicBaseWeight::get().ref_time()).max(1);
+		Balance::from(weight.ref_time()).saturating_mul(BASE_EXTRINSIC_FEE) / base
+	}
+}
+
 parameter_types! {
-	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// A byte's fee ([`FEE_PER_BYTE`]).
+	pub const TransactionByteFee: Balance = FEE_PER_BYTE;
+	/// The fullness of the normal class the fee multiplier steers to: a quarter, as in
+	/// Polkadot. Above it the multiplier rises, below it it falls.
+	pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
+	/// How fast the multiplier moves: Polkadot's 0.000075. A block full to its normal limit
+	/// raises it by about 0.0056%; a day of such blocks multiplies the weight part of fees by about 2.2, a week by
+	/// about 290. Empty blocks lower it by about 0.0019% each.
+	pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(75, 1_000_000);
+	/// The multiplier never falls below one: the fees at rest are the fees stated.
+	pub MinimumMultiplier: Multiplier = Multiplier::one();
+	/// Nor is it capped above (as in Polkadot): sustained load keeps raising it.
+	pub MaximumMultiplier: Multiplier = Bounded::max_value();
 }
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
-	type WeightToFee = IdentityFee<Balance>;
-	type LengthToFee = IdentityFee<Balance>;
-	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type WeightToFee = WeightToFee;
+	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
+	type FeeMultiplierUpdate = TargetedFeeAdjustment<
+		Self,
+		TargetBlockFullness,
+		AdjustmentVariable,
+		MinimumMultiplier,
+		MaximumMultiplier,
+	>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_skip_feeless_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
 }
 
 impl pallet_sudo::Config for Runtime {

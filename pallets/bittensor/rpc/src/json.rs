@@ -207,7 +207,8 @@ pub struct Params {
 	pub max_neurons: u32,
 	/// The most entries in a row.
 	pub max_weights_per_row: u32,
-	/// The deposit held on registration, in tokens.
+	/// The deposit the next registration holds, in tokens: `RegistrationDeposit` doubled for
+	/// each full sixteenth of `maxNeurons` registered (runtime 105 on; the constant before).
 	pub registration_deposit: String,
 	/// The number of registered neurons.
 	pub neuron_count: u32,

@@ -11,6 +11,8 @@
 pub mod v1;
 pub mod v2;
 pub mod v3;
+pub mod v4;
 
 /// Every step of this pallet, oldest first: what a runtime's `Executive` lists.
-pub type Migrations<T> = (v1::MigrateV0ToV1<T>, v2::MigrateV1ToV2<T>, v3::MigrateV2ToV3<T>);
+pub type Migrations<T> =
+	(v1::MigrateV0ToV1<T>, v2::MigrateV1ToV2<T>, v3::MigrateV2ToV3<T>, v4::MigrateV3ToV4<T>);

@@ -270,3 +270,56 @@ mod v3 {
 		});
 	}
 }
+
+mod v4 {
+	use super::*;
+	use crate::{math, migrations::v4::MigrateV3ToV4, Inflation, InflationMode, InflationPerBlock};
+	use sp_arithmetic::Perbill;
+
+	fn adaptive(max: u128) -> InflationMode {
+		InflationMode::Adaptive { target: Perbill::from_percent(50), gain: Perbill::from_percent(1), max }
+	}
+
+	#[test]
+	fn migrate_v3_to_v4_brings_tau_under_the_adaptive_max_and_the_max_under_max_tau() {
+		for (tau, mode, want_tau, want_mode) in [
+			// What version 3's set_params let through: tau above the adaptive max.
+			(5 * UNIT, adaptive(2 * UNIT), 2 * UNIT, adaptive(2 * UNIT)),
+			// What version 3's genesis let through: a max above MAX_TAU.
+			(UNIT, adaptive(u128::MAX), UNIT, adaptive(math::MAX_TAU)),
+			// Agreeing parameters stay as they are.
+			(UNIT, adaptive(2 * UNIT), UNIT, adaptive(2 * UNIT)),
+			(7 * UNIT, InflationMode::Fixed, 7 * UNIT, InflationMode::Fixed),
+		] {
+			ExtBuilder::default().neurons(vec![(1, UNIT)]).build_and_execute(|| {
+				InflationPerBlock::<Test>::put(tau);
+				Inflation::<Test>::put(mode);
+				StorageVersion::new(3).put::<Pallet<Test>>();
+				if math::params_agree(tau, &mode).is_err() {
+					assert!(Bittensor::do_try_state().is_err(), "version 4's try_state sees {tau} {mode:?}");
+				}
+				#[cfg(feature = "try-runtime")]
+				MigrateV3ToV4::<Test>::try_on_runtime_upgrade(true).unwrap();
+				#[cfg(not(feature = "try-runtime"))]
+				MigrateV3ToV4::<Test>::on_runtime_upgrade();
+				assert_eq!(Pallet::<Test>::on_chain_storage_version(), 4);
+				assert_eq!((InflationPerBlock::<Test>::get(), Inflation::<Test>::get()), (want_tau, want_mode));
+				Bittensor::do_try_state().unwrap();
+			});
+		}
+	}
+
+	#[test]
+	fn migrate_v3_to_v4_twice_changes_nothing() {
+		ExtBuilder::default().build_and_execute(|| {
+			InflationPerBlock::<Test>::put(5 * UNIT);
+			Inflation::<Test>::put(adaptive(2 * UNIT));
+			StorageVersion::new(3).put::<Pallet<Test>>();
+			MigrateV3ToV4::<Test>::on_runtime_upgrade();
+			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
+			let weight = MigrateV3ToV4::<Test>::on_runtime_upgrade();
+			assert_eq!(weight, <Test as frame_system::Config>::DbWeight::get().reads(1));
+			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
+		});
+	}
+}

@@ -3,6 +3,7 @@
 mod api;
 mod block_step;
 mod errors;
+mod exits;
 mod math_reference;
 mod migrations;
 mod random_calls;
