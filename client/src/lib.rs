@@ -324,8 +324,7 @@ impl Client {
 	/// [`Error::RpcCall`] with the pool's code (1010 invalid, 1011 unknown validity, 1002
 	/// verification / decoding error, …).
 	pub async fn submit_raw(&self, bytes: &[u8]) -> Result<Hash, Error> {
-		let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-		self.call("author_submitExtrinsic", vec![serde_json::json!(format!("0x{hex}"))]).await
+		self.call("author_submitExtrinsic", vec![serde_json::json!(format!("0x{}", hex::encode(bytes)))]).await
 	}
 
 	/// The events of block `at`: `(pallet, event)` names in order, the fees paid in it

@@ -90,6 +90,16 @@ pub fn unhex(s: &str) -> Vec<u8> {
 	hex::decode(s.trim_start_matches("0x")).expect("the node answers 0x-prefixed hex")
 }
 
+/// `payment_queryInfo`'s fee (`partialFee`) for the signed extrinsic `bytes` at block `at`, base
+/// units: what a wallet shows before sending it.
+pub async fn fee_estimate(api: &Client, bytes: &[u8], at: client::Hash) -> u128 {
+	let info: serde_json::Value = api
+		.call("payment_queryInfo", vec![serde_json::json!(hex0x(bytes)), serde_json::json!(at)])
+		.await
+		.unwrap();
+	info["partialFee"].as_str().expect("partialFee as a decimal string").parse().unwrap()
+}
+
 /// One base unit of the native token times 10^12: one TAO.
 pub const UNIT: u128 = 1_000_000_000_000;
 

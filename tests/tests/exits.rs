@@ -5,15 +5,8 @@
 
 use bittensor_e2e::{
 	client::{bittensor, dev, AccountId, BittensorApiClient, Client, Hash},
-	hex0x, manual_dev_chain, seal, submit_and_seal, wait_for_pool, UNIT,
+	fee_estimate as estimate, manual_dev_chain, seal, submit_and_seal, wait_for_pool, UNIT,
 };
-use serde_json::json;
-
-/// `payment_queryInfo`'s fee for the signed extrinsic `bytes` at block `at`, base units.
-async fn estimate(api: &Client, bytes: &[u8], at: Hash) -> u128 {
-	let info: serde_json::Value = api.call("payment_queryInfo", vec![json!(hex0x(bytes)), json!(at)]).await.unwrap();
-	info["partialFee"].as_str().expect("partialFee as a decimal string").parse().unwrap()
-}
 
 /// Signs `add_stake` of everything the account can hold after paying for it: its free balance
 /// less that extrinsic's fee less the existential deposit. Submits it and seals.
@@ -95,6 +88,6 @@ async fn a_neuron_that_staked_all_but_the_existential_deposit_gets_everything_ba
 	println!(
 		"exits: Eve held {} TAO of stake with 0.001 TAO free; stake removals refused (she cannot pay); unregistered \
 		 at no fee; she ends with her endowment less {fees} base units of fees (register, add_stake)",
-		whole as f64 / UNIT as f64,
+		bittensor::format_tao(whole),
 	);
 }

@@ -12,7 +12,7 @@ use bittensor_e2e::{
 		},
 		tx, Client, Hash,
 	},
-	hex0x, manual_dev_chain, seal, unhex, wait_for_pool, UNIT,
+	fee_estimate as estimate, hex0x, manual_dev_chain, seal, unhex, wait_for_pool, UNIT,
 };
 use serde_json::json;
 use sp_crypto_hashing::twox_128;
@@ -26,16 +26,6 @@ async fn multiplier(api: &Client, at: Hash) -> u128 {
 	let raw: Option<String> = api.call("state_getStorage", vec![json!(key), json!(at)]).await.unwrap();
 	let bytes = unhex(&raw.expect("the multiplier is stored from genesis"));
 	u128::from_le_bytes(bytes.try_into().expect("16 bytes"))
-}
-
-/// `payment_queryInfo`'s fee for the signed extrinsic `bytes` at block `at`, base units.
-async fn estimate(api: &Client, bytes: &[u8], at: Hash) -> u128 {
-	let info: serde_json::Value = api.call("payment_queryInfo", vec![json!(hex0x(bytes)), json!(at)]).await.unwrap();
-	info["partialFee"].as_str().expect("partialFee as a decimal string").parse().unwrap()
-}
-
-fn tao(x: u128) -> String {
-	format!("{}.{:012}", x / UNIT, x % UNIT)
 }
 
 fn multiplier_text(m: u128) -> String {
@@ -76,8 +66,8 @@ async fn sustained_load_raises_the_fee_multiplier_and_it_falls_back_after() {
 	let (transfer_at_rest, weights_at_rest, transfer_len, weights_len) = price(parent).await;
 	println!(
 		"fees at rest (multiplier 1): transfer_keep_alive ({transfer_len} bytes) {} TAO, set_weights of 32 ({weights_len} bytes) {} TAO",
-		tao(transfer_at_rest),
-		tao(weights_at_rest)
+		bittensor::format_tao(transfer_at_rest),
+		bittensor::format_tao(weights_at_rest)
 	);
 
 	// When 12 blocks in a row are filled to 80% of the normal class (target 25%), each with a
@@ -99,16 +89,16 @@ async fn sustained_load_raises_the_fee_multiplier_and_it_falls_back_after() {
 		// and the multiplier rises block by block.
 		let m = multiplier(&api, block).await;
 		assert!(m > last, "block {k}: multiplier {} after {}", multiplier_text(m), multiplier_text(last));
-		println!("loaded block {k:>2}: multiplier {}, the transfer in it paid {} TAO", multiplier_text(m), tao(expected));
+		println!("loaded block {k:>2}: multiplier {}, the transfer in it paid {} TAO", multiplier_text(m), bittensor::format_tao(expected));
 		last = m;
 		parent = block;
 	}
 	let (transfer_loaded, weights_loaded, _, _) = price(parent).await;
 	println!(
 		"fees after {blocks} blocks at 80%: transfer_keep_alive {} TAO (+{}), set_weights of 32 {} TAO (+{})",
-		tao(transfer_loaded),
+		bittensor::format_tao(transfer_loaded),
 		transfer_loaded - transfer_at_rest,
-		tao(weights_loaded),
+		bittensor::format_tao(weights_loaded),
 		weights_loaded - weights_at_rest
 	);
 	assert!(transfer_loaded > transfer_at_rest && weights_loaded > weights_at_rest);

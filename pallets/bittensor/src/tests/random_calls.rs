@@ -36,7 +36,8 @@ fn tally(f: impl FnOnce(&mut Tally)) {
 /// The error's name as the metadata gives it (`Bittensor::NotRegistered`, `BadOrigin`, …).
 fn error_name(e: &sp_runtime::DispatchError) -> String {
 	match e {
-		sp_runtime::DispatchError::Module(m) => format!("{}::{}", "Bittensor", m.message.unwrap_or("?")),
+		// Only this pallet's calls are made, so a module error is one of its own.
+		sp_runtime::DispatchError::Module(m) => format!("Bittensor::{}", m.message.unwrap_or("?")),
 		other => format!("{other:?}"),
 	}
 }
