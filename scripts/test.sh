@@ -50,7 +50,7 @@ pallet_features() {
 # shows the load test's figures), and the upgrade test alone. Every file must be in one of the
 # lists.
 E2E=(foundation pallet rpc paper_loop bad_input fees exits)
-FAULTS=(crash finality load scale rpc_limits)
+FAULTS=(crash finality validators warp load scale rpc_limits)
 # The upgrade from the last release to the built runtime, on its own.
 UPGRADE=(upgrade)
 listed() {

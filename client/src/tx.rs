@@ -38,3 +38,66 @@ pub fn apply_authorized_upgrade(code: Vec<u8>) -> DynamicPayload<(Vec<u8>,)> {
 pub fn set_code(code: Vec<u8>) -> DynamicPayload<(Vec<u8>,)> {
 	dynamic::transaction("System", "set_code", (code,))
 }
+
+/// `Session.set_keys(keys, proof)`: registers the session keys `keys` (the SCALE bytes
+/// `author_rotateKeys` returns: the Aura sr25519 key then the GRANDPA ed25519 key, 32 bytes
+/// each) with `proof`, the signatures `author_rotateKeysWithOwner` returns for the signing
+/// account. Holds the session key deposit.
+pub fn session_set_keys(keys: &[u8], proof: Vec<u8>) -> Result<DynamicPayload<(Value, Vec<u8>)>, crate::Error> {
+	let (aura, grandpa) = split_session_keys(keys)?;
+	let keys = Value::named_composite([("aura", Value::from_bytes(aura)), ("grandpa", Value::from_bytes(grandpa))]);
+	Ok(dynamic::transaction("Session", "set_keys", (keys, proof)))
+}
+
+/// The Aura and GRANDPA public keys in the SCALE bytes of a `SessionKeys`.
+pub fn split_session_keys(keys: &[u8]) -> Result<([u8; 32], [u8; 32]), crate::Error> {
+	let bad = || crate::Error::Decode(format!("session keys are 64 bytes (Aura, GRANDPA), got {}", keys.len()));
+	let (aura, grandpa) = (keys.get(..32).ok_or_else(bad)?, keys.get(32..64).ok_or_else(bad)?);
+	if keys.len() != 64 {
+		return Err(bad())
+	}
+	Ok((aura.try_into().map_err(|_| bad())?, grandpa.try_into().map_err(|_| bad())?))
+}
+
+/// A `ValidatorSet` call as a value, for [`sudo`] or to sign directly (then only root may, so
+/// anyone else gets `BadOrigin`): `add_validator(who)`, `remove_validator(who)`,
+/// `swap_validator(remove, add)` or `force_rotation()`.
+pub enum ValidatorSetCall {
+	/// Add `who` (it must have set its session keys).
+	Add(AccountId),
+	/// Remove `who`.
+	Remove(AccountId),
+	/// Replace `remove` by `add`.
+	Swap(AccountId, AccountId),
+	/// End the session in each of the next two blocks.
+	ForceRotation,
+}
+
+impl ValidatorSetCall {
+	fn name_and_args(&self) -> (&'static str, Vec<(&'static str, Value)>) {
+		let id = |a: &AccountId| Value::from_bytes(a.0);
+		match self {
+			Self::Add(who) => ("add_validator", vec![("who", id(who))]),
+			Self::Remove(who) => ("remove_validator", vec![("who", id(who))]),
+			Self::Swap(remove, add) => ("swap_validator", vec![("remove", id(remove)), ("add", id(add))]),
+			Self::ForceRotation => ("force_rotation", vec![]),
+		}
+	}
+
+	/// The call as a `RuntimeCall` value.
+	pub fn value(&self) -> Value {
+		let (name, args) = self.name_and_args();
+		Value::unnamed_variant("ValidatorSet", [Value::named_variant(name, args)])
+	}
+
+	/// The call signed directly.
+	pub fn payload(&self) -> DynamicPayload<Vec<Value>> {
+		let (name, args) = self.name_and_args();
+		dynamic::transaction("ValidatorSet", name, args.into_iter().map(|(_, v)| v).collect())
+	}
+}
+
+/// `Sudo.sudo(call)`: `call` (a `RuntimeCall` value) dispatched by the admin.
+pub fn sudo(call: Value) -> DynamicPayload<(Value,)> {
+	dynamic::transaction("Sudo", "sudo", (call,))
+}

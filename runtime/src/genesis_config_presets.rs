@@ -5,7 +5,10 @@
 //! Served through `GenesisBuilder`; the node's `--dev` and `--chain local` and
 //! `export-chain-spec` build their chain specs from these.
 
-use crate::{AccountId, Balance, BalancesConfig, BittensorConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{
+	AccountId, Balance, BalancesConfig, BittensorConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	SudoConfig, ValidatorSetConfig, UNIT,
+};
 use pallet_bittensor::InflationMode;
 use sp_runtime::Perbill;
 use alloc::{vec, vec::Vec};
@@ -43,9 +46,20 @@ fn dev_neurons() -> (Vec<(AccountId, Balance)>, Vec<(u32, Vec<(u32, u32)>)>) {
 	(neurons, weights)
 }
 
+/// The session genesis of `validators`: each validator's account with its Aura and GRANDPA
+/// keys. Aura and GRANDPA take their first authorities from it (their own genesis stays empty).
+fn session_keys(validators: &[(AccountId, AuraId, GrandpaId)]) -> Vec<(AccountId, AccountId, SessionKeys)> {
+	validators
+		.iter()
+		.map(|(account, aura, grandpa)| {
+			(account.clone(), account.clone(), SessionKeys { aura: aura.clone(), grandpa: grandpa.clone() })
+		})
+		.collect()
+}
+
 /// The genesis state shared by all presets.
 fn testnet_genesis(
-	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	initial_authorities: Vec<(AccountId, AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 	neurons: (Vec<(AccountId, Balance)>, Vec<(u32, Vec<(u32, u32)>)>),
@@ -54,12 +68,10 @@ fn testnet_genesis(
 		balances: BalancesConfig {
 			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		validator_set: ValidatorSetConfig {
+			validators: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
 		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
-		},
+		session: SessionConfig { keys: session_keys(&initial_authorities) },
 		sudo: SudoConfig { key: Some(root) },
 		bittensor: BittensorConfig {
 			max_weight_change: PRESET_MAX_WEIGHT_CHANGE,
@@ -71,9 +83,10 @@ fn testnet_genesis(
 	})
 }
 
-/// The Aura (sr25519) and GRANDPA (ed25519) keys of a dev keyring validator (`//Alice`, …).
-fn authority_keys(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
-	(aura.public().into(), grandpa.public().into())
+/// A dev keyring validator (`//Alice`, …): its account (sr25519), its Aura key (sr25519, the
+/// same key) and its GRANDPA key (ed25519).
+fn authority_keys(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AccountId, AuraId, GrandpaId) {
+	(aura.to_account_id(), aura.public().into(), grandpa.public().into())
 }
 
 /// The well-known dev accounts (Alice … Ferdie and their stashes), all endowed.
@@ -164,7 +177,7 @@ pub fn scale_row(i: u32, n: u32, k: u32) -> Vec<(u32, u32)> {
 /// allocator gives at once. The node builds this one natively (`--chain scale`).
 #[cfg(feature = "std")]
 pub fn scale_genesis_config(n: u32, k: u32) -> RuntimeGenesisConfig {
-	let (aura, grandpa) = authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice);
+	let alice = authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice);
 	let neurons: Vec<(AccountId, Balance)> = (0..n).map(|i| (scale_account(i), scale_stake(i))).collect();
 	let base: Balance = <crate::Runtime as pallet_bittensor::Config>::RegistrationDeposit::get();
 	let max = <crate::Runtime as pallet_bittensor::Config>::MaxNeurons::get();
@@ -175,8 +188,8 @@ pub fn scale_genesis_config(n: u32, k: u32) -> RuntimeGenesisConfig {
 	}));
 	RuntimeGenesisConfig {
 		balances: BalancesConfig { balances, ..Default::default() },
-		aura: pallet_aura::GenesisConfig { authorities: vec![aura] },
-		grandpa: pallet_grandpa::GenesisConfig { authorities: vec![(grandpa, 1)], ..Default::default() },
+		validator_set: ValidatorSetConfig { validators: vec![alice.0.clone()] },
+		session: SessionConfig { keys: session_keys(&[alice]), ..Default::default() },
 		sudo: SudoConfig { key: Some(Sr25519Keyring::Alice.to_account_id()) },
 		bittensor: BittensorConfig {
 			max_weight_change: PRESET_MAX_WEIGHT_CHANGE,

@@ -1,7 +1,7 @@
 //! The BitTensor chain runtime.
 //!
-//! System pallets (system, timestamp, aura, grandpa, balances, transaction-payment, sudo) and,
-//! from the pallet issue on, the BitTensor ranking pallet. The configuration of each pallet is
+//! System pallets (system, timestamp, aura, grandpa, balances, transaction-payment, sudo,
+//! session, proxy, utility), the admin's validator set, and the BitTensor ranking pallet. The configuration of each pallet is
 //! in [`configs`], the runtime APIs in [`apis`], the genesis presets in
 //! [`genesis_config_presets`].
 
@@ -19,6 +19,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod migrations;
 
 use alloc::vec::Vec;
 use sp_runtime::{
@@ -76,12 +77,17 @@ impl_opaque_keys! {
 ///   at 0 by `TransactionPaymentApi`; a registration deposit that doubles with each sixteenth of
 ///   `MaxNeurons` taken; tau and the adaptive mode checked together at every entry point
 ///   (`Bittensor` storage version 4 repairs a chain that stored them apart).
+/// - 106: validators from `Session` and `ValidatorSet`, changed by the admin without a fork
+///   (a running chain's Aura and GRANDPA authorities become the first set, by
+///   [`migrations::InitSessionFromAuthorities`]); `Proxy` with a `Weights` proxy type (hot and
+///   cold keys) and `Utility`; the event `Bittensor::WeightsSet { uid, row_len }` (was
+///   `entries`, which JavaScript clients cannot read).
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("bittensor"),
 	impl_name: alloc::borrow::Cow::Borrowed("bittensor-node"),
 	authoring_version: 1,
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -164,7 +170,8 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// `frame_system::Config::SingleBlockMigrations` (its own migrations parameter is deprecated).
 /// A step whose `FROM` is not the chain's storage version only reads that version. Steps stay
 /// listed until a release drops the pallet's old versions.
-pub type Migrations = (pallet_bittensor::migrations::Migrations<Runtime>,);
+pub type Migrations =
+	(pallet_bittensor::migrations::Migrations<Runtime>, migrations::InitSessionFromAuthorities);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<
@@ -228,4 +235,21 @@ mod runtime {
 	/// Skips the fee of the calls a pallet marks feeless (`#[pallet::feeless_if]`).
 	#[runtime::pallet_index(8)]
 	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
+
+	/// The validators, changed by the admin. Declared before `Session`, whose genesis asks it
+	/// for the first set.
+	#[runtime::pallet_index(9)]
+	pub type ValidatorSet = pallet_validator_set;
+
+	/// Session keys and rotations: hands the validators' keys to Aura and GRANDPA.
+	#[runtime::pallet_index(10)]
+	pub type Session = pallet_session;
+
+	/// Proxies: a hot key that sets the weights of a cold key (`ProxyType::Weights`).
+	#[runtime::pallet_index(11)]
+	pub type Proxy = pallet_proxy;
+
+	/// Batches of calls.
+	#[runtime::pallet_index(12)]
+	pub type Utility = pallet_utility;
 }

@@ -15,6 +15,7 @@ use std::{
 
 pub use bittensor_client::{self as client, Client};
 
+pub mod authorities;
 pub mod reference;
 
 use client::{json, BittensorApiClient};

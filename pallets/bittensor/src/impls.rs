@@ -344,8 +344,8 @@ impl<T: Config> Pallet<T> {
 			BlockStartWeights::<T>::insert(uid, &current);
 		}
 		Self::replace_row(uid, current.len(), &row);
-		let entries = u32::try_from(row.len()).unwrap_or(u32::MAX);
-		Self::deposit_event(Event::WeightsSet { uid, entries });
+		let row_len = u32::try_from(row.len()).unwrap_or(u32::MAX);
+		Self::deposit_event(Event::WeightsSet { uid, row_len });
 		// The stored rows read: the current one, and the start-of-block one when it differs.
 		let read = start.as_ref().map_or(current.len(), |s| s.len().max(current.len()));
 		Ok(u32::try_from(read).unwrap_or(u32::MAX))

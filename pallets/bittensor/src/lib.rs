@@ -312,8 +312,9 @@ pub mod pallet {
 		WeightsSet {
 			/// The neuron.
 			uid: Uid,
-			/// Entries in the stored row.
-			entries: u32,
+			/// Entries in the stored row. (Named `entries` up to runtime 105: JavaScript
+			/// clients read that name as `Array.prototype.entries`.)
+			row_len: u32,
 		},
 		/// The admin changed parameters; the values now in force.
 		ParamsChanged {

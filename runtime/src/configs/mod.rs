@@ -4,7 +4,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, InstanceFilter, VariantCountOf},
 	weights::{
 		constants::{ExtrinsicBaseWeight, ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		ConstantMultiplier, Weight,
@@ -14,15 +14,16 @@ use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
-	traits::{Bounded, One},
+	traits::{BlakeTwo256, Bounded, ConvertInto, One, OpaqueKeys},
 	FixedPointNumber, Perbill, Perquintill,
 };
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
+	RuntimeTask, SessionKeys, System, ValidatorSet, EXISTENTIAL_DEPOSIT, HOURS, MICRO_UNIT,
+	MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
 };
 
 /// Share of the block that normal (user) transactions may fill.
@@ -168,6 +169,135 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+/// The most validators: the Aura and GRANDPA `MaxAuthorities`.
+pub const MAX_VALIDATORS: u32 = 32;
+
+parameter_types! {
+	/// A session lasts an hour unless the admin changes the validator set (or forces a
+	/// rotation), which ends it in each of the next two blocks.
+	pub const SessionPeriod: BlockNumber = HOURS;
+	/// Held from an account while it has session keys registered (`Session::set_keys`): pays
+	/// for the key records, as a registration deposit does.
+	pub const SessionKeyDeposit: Balance = UNIT;
+}
+
+/// Sessions: each validator registers its Aura and GRANDPA keys on chain (`set_keys`), and at
+/// each rotation the queued validators' keys go to Aura and GRANDPA. The validators are the
+/// admin's ([`pallet_validator_set`]).
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = ConvertInto;
+	type ShouldEndSession = ValidatorSet;
+	type NextSessionRotation = ValidatorSet;
+	type SessionManager = ValidatorSet;
+	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = SessionKeys;
+	type DisablingStrategy = ();
+	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	type KeyDeposit = SessionKeyDeposit;
+}
+
+impl pallet_validator_set::Config for Runtime {
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxValidators = ConstU32<MAX_VALIDATORS>;
+	type MinValidators = ConstU32<1>;
+	type SessionPeriod = SessionPeriod;
+	type WeightInfo = pallet_validator_set::weights::SubstrateWeight<Runtime>;
+}
+
+/// A deposit for `items` storage items of `bytes` bytes in all: 0.1 TAO an item and 0.001 TAO
+/// a byte, the shape of polkadot-sdk's `deposit` (a proxy holds `deposit(1, 8)` plus
+/// `deposit(0, 33)` a delegate).
+pub const fn deposit(items: u32, bytes: u32) -> Balance {
+	(items as Balance) * 100 * MILLI_UNIT + (bytes as Balance) * MILLI_UNIT
+}
+
+/// What a proxy may do for the account that named it.
+#[derive(
+	Copy,
+	Clone,
+	Eq,
+	PartialEq,
+	Ord,
+	PartialOrd,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+	Debug,
+	Default,
+)]
+pub enum ProxyType {
+	/// Anything the account can do.
+	#[default]
+	#[codec(index = 0)]
+	Any,
+	/// Only `Bittensor::set_weights` (alone or in a `Utility` batch of them): the hot key on a
+	/// training machine sets the row of the cold key that holds the stake, and can do nothing
+	/// else with it.
+	#[codec(index = 1)]
+	Weights,
+}
+
+impl InstanceFilter<RuntimeCall> for ProxyType {
+	fn filter(&self, call: &RuntimeCall) -> bool {
+		match self {
+			ProxyType::Any => true,
+			// A batch passes the filter; each call inside it is filtered again on dispatch.
+			ProxyType::Weights => matches!(
+				call,
+				RuntimeCall::Bittensor(pallet_bittensor::Call::set_weights { .. }) |
+					RuntimeCall::Utility(
+						pallet_utility::Call::batch { .. } |
+							pallet_utility::Call::batch_all { .. } |
+							pallet_utility::Call::force_batch { .. }
+					)
+			),
+		}
+	}
+
+	fn is_superset(&self, other: &Self) -> bool {
+		match (self, other) {
+			(x, y) if x == y => true,
+			(ProxyType::Any, _) => true,
+			_ => false,
+		}
+	}
+}
+
+parameter_types! {
+	pub const ProxyDepositBase: Balance = deposit(1, 8);
+	pub const ProxyDepositFactor: Balance = deposit(0, 33);
+	pub const AnnouncementDepositBase: Balance = deposit(1, 8);
+	pub const AnnouncementDepositFactor: Balance = deposit(0, 66);
+}
+
+impl pallet_proxy::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type Currency = Balances;
+	type ProxyType = ProxyType;
+	type ProxyDepositBase = ProxyDepositBase;
+	type ProxyDepositFactor = ProxyDepositFactor;
+	type MaxProxies = ConstU32<32>;
+	type WeightInfo = pallet_proxy::weights::SubstrateWeight<Runtime>;
+	type MaxPending = ConstU32<32>;
+	type CallHasher = BlakeTwo256;
+	type AnnouncementDepositBase = AnnouncementDepositBase;
+	type AnnouncementDepositFactor = AnnouncementDepositFactor;
+	type BlockNumberProvider = System;
+}
+
+impl pallet_utility::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type PalletsOrigin = OriginCaller;
+	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
 }
 
 /// The most neurons at once. Chosen with the benchmarked block step: the worst case,

@@ -22,7 +22,7 @@ fn set_weights_normalizes_scores_to_exactly_one() {
 		// round down, and the missing part goes to the larger remainder (1/6: .67 > .33).
 		assert_eq!(row(0), vec![(0, 500_000_000), (1, 333_333_333), (2, 166_666_667)]);
 		assert_eq!(TotalWeightEntries::<Test>::get(), 3 + 1 + 1);
-		assert_eq!(bittensor_events().last(), Some(&Event::WeightsSet { uid: 0, entries: 3 }));
+		assert_eq!(bittensor_events().last(), Some(&Event::WeightsSet { uid: 0, row_len: 3 }));
 	});
 }
 
