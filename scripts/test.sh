@@ -49,7 +49,7 @@ pallet_features() {
 # fault and load tests one at a time (they start up to four nodes, or load one; --nocapture
 # shows the load test's figures), and the upgrade test alone. Every file must be in one of the
 # lists.
-E2E=(foundation pallet rpc paper_loop bad_input fees exits)
+E2E=(foundation pallet rpc paper_loop bad_input fees exits proxy)
 FAULTS=(crash finality validators warp load scale rpc_limits)
 # The upgrade from the last release to the built runtime, on its own.
 UPGRADE=(upgrade)

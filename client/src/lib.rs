@@ -64,8 +64,9 @@ pub struct BlockEvents {
 	/// How many extrinsics failed.
 	pub failed: usize,
 	/// The dispatch errors the block's events carry, as `(pallet, event, error)`: those of
-	/// failed extrinsics (`System.ExtrinsicFailed`), of sudo's call (`Sudo.Sudid`) and of a
-	/// refused authorized upgrade (`System.RejectedInvalidAuthorizedUpgrade`); the error as the
+	/// failed extrinsics (`System.ExtrinsicFailed`), of sudo's call (`Sudo.Sudid`), of a
+	/// proxy's call (`Proxy.ProxyExecuted`), of a batch's call (`Utility.BatchInterrupted`,
+	/// `Utility.ItemFailed`) and of a refused authorized upgrade (`System.RejectedInvalidAuthorizedUpgrade`); the error as the
 	/// metadata names it (e.g. `Pallet error: System::SpecVersionNeedsToIncrease`).
 	pub errors: Vec<(String, String, String)>,
 	/// The block step's summary (`Bittensor.Ranked`), if the block has one.
@@ -358,7 +359,9 @@ impl Client {
 			let bytes = event.field_bytes();
 			let error_bytes = match (pallet.as_str(), name.as_str()) {
 				("System", "ExtrinsicFailed") => Some(bytes),
-				("Sudo", "Sudid") => bytes.strip_prefix(&[1u8][..]),
+				("Sudo", "Sudid") | ("Proxy", "ProxyExecuted") => bytes.strip_prefix(&[1u8][..]),
+				("Utility", "BatchInterrupted") => bytes.get(4..),
+				("Utility", "ItemFailed") => Some(bytes),
 				("System", "RejectedInvalidAuthorizedUpgrade") => bytes.get(32..),
 				_ => None,
 			};

@@ -2,7 +2,8 @@
 //! runtime metadata when they are signed.
 
 use crate::AccountId;
-use subxt::{dynamic, dynamic::Value, transactions::DynamicPayload};
+pub use subxt::dynamic::Value;
+use subxt::{dynamic, transactions::DynamicPayload};
 
 /// `Balances.transfer_keep_alive(dest, value)`: move `value` base units, keeping the sender
 /// alive.
@@ -87,7 +88,7 @@ impl ValidatorSetCall {
 	/// The call as a `RuntimeCall` value.
 	pub fn value(&self) -> Value {
 		let (name, args) = self.name_and_args();
-		Value::unnamed_variant("ValidatorSet", [Value::named_variant(name, args)])
+		call("ValidatorSet", name, args)
 	}
 
 	/// The call signed directly.
@@ -100,4 +101,72 @@ impl ValidatorSetCall {
 /// `Sudo.sudo(call)`: `call` (a `RuntimeCall` value) dispatched by the admin.
 pub fn sudo(call: Value) -> DynamicPayload<(Value,)> {
 	dynamic::transaction("Sudo", "sudo", (call,))
+}
+
+/// A call as a `RuntimeCall` value, to wrap in `Sudo.sudo`, `Proxy.proxy` or a
+/// `Utility` batch: `call("Bittensor", "set_weights", vec![("weights", ..)])`.
+pub fn call(pallet: &str, name: &str, args: Vec<(&str, Value)>) -> Value {
+	Value::unnamed_variant(pallet, [Value::named_variant(name, args)])
+}
+
+/// A `MultiAddress::Id` value.
+fn address(who: &AccountId) -> Value {
+	Value::unnamed_variant("Id", [Value::from_bytes(who.0)])
+}
+
+/// `Bittensor.set_weights(weights)` as a value.
+pub fn set_weights_call(weights: &[(u32, u32)]) -> Value {
+	let weights = weights
+		.iter()
+		.map(|(uid, score)| Value::unnamed_composite([Value::u128(u128::from(*uid)), Value::u128(u128::from(*score))]));
+	call("Bittensor", "set_weights", vec![("weights", Value::unnamed_composite(weights))])
+}
+
+/// `Balances.transfer_keep_alive(dest, value)` as a value.
+pub fn transfer_call(dest: &AccountId, value: u128) -> Value {
+	call("Balances", "transfer_keep_alive", vec![("dest", address(dest)), ("value", Value::u128(value))])
+}
+
+/// The proxy types of the runtime (`ProxyType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProxyType {
+	/// Anything the account can do.
+	Any,
+	/// Only `Bittensor.set_weights`, alone or in a `Utility` batch: a hot key's.
+	Weights,
+}
+
+impl ProxyType {
+	fn value(self) -> Value {
+		Value::unnamed_variant(match self { Self::Any => "Any", Self::Weights => "Weights" }, [])
+	}
+}
+
+/// `Proxy.add_proxy(delegate, proxy_type, 0)`: the signer (the cold key) lets `delegate` (the
+/// hot key) act for it as `proxy_type` allows, at once. Reserves the proxy deposit.
+pub fn add_proxy(delegate: &AccountId, proxy_type: ProxyType) -> DynamicPayload<(Value, Value, u32)> {
+	dynamic::transaction("Proxy", "add_proxy", (address(delegate), proxy_type.value(), 0u32))
+}
+
+/// `Proxy.remove_proxy(delegate, proxy_type, 0)`: undoes [`add_proxy`] and frees its deposit.
+pub fn remove_proxy(delegate: &AccountId, proxy_type: ProxyType) -> DynamicPayload<(Value, Value, u32)> {
+	dynamic::transaction("Proxy", "remove_proxy", (address(delegate), proxy_type.value(), 0u32))
+}
+
+/// `Proxy.proxy(real, None, call)`: the signer (a proxy of `real`) dispatches `call` as `real`.
+/// A call the proxy type does not allow fails inside with `System::CallFiltered`, reported by
+/// the `Proxy.ProxyExecuted` event; the extrinsic itself succeeds.
+pub fn proxy(real: &AccountId, call: Value) -> DynamicPayload<(Value, Value, Value)> {
+	dynamic::transaction("Proxy", "proxy", (address(real), Value::unnamed_variant("None", []), call))
+}
+
+/// `Utility.batch(calls)`: the calls in order, stopping at the first that fails
+/// (`Utility.BatchInterrupted`).
+pub fn batch(calls: Vec<Value>) -> DynamicPayload<(Value,)> {
+	dynamic::transaction("Utility", "batch", (Value::unnamed_composite(calls),))
+}
+
+/// `Utility.batch(calls)` as a value (to send through [`proxy`]).
+pub fn batch_call(calls: Vec<Value>) -> Value {
+	call("Utility", "batch", vec![("calls", Value::unnamed_composite(calls))])
 }

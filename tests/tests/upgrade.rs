@@ -14,7 +14,8 @@
 use std::{path::Path, process::Command};
 
 use bittensor_e2e::{
-	client::{bittensor, dev, json, tx, BittensorApiClient, Client, Error, Hash},
+	authorities,
+	client::{bittensor, dev, json, tx, tx::ValidatorSetCall, BittensorApiClient, Client, Error, Hash},
 	hex0x, node_binary,
 	reference::{assert_block_step, fraction},
 	seal, submit_and_seal, submit_in_block, unhex, wait_for_pool, Node, State, UNIT,
@@ -23,8 +24,20 @@ use serde_json::{json, Value};
 use sp_crypto_hashing::{blake2_256, twox_128};
 
 /// The pallets whose storage versions are compared.
-const PALLETS: [&str; 8] =
-	["System", "Timestamp", "Aura", "Grandpa", "Balances", "TransactionPayment", "Sudo", "Bittensor"];
+const PALLETS: [&str; 12] = [
+	"System",
+	"Timestamp",
+	"Aura",
+	"Grandpa",
+	"Balances",
+	"TransactionPayment",
+	"Sudo",
+	"Bittensor",
+	"ValidatorSet",
+	"Session",
+	"Proxy",
+	"Utility",
+];
 /// `well_known_keys::CODE` (`:code`).
 const CODE: &str = "0x3a636f6465";
 
@@ -254,6 +267,28 @@ async fn upgrade_from_the_last_release_carries_the_state_over() {
 		serde_json::to_value(&after.params).unwrap().as_object().map_or(0, |o| o.len()),
 		new_versions.len()
 	);
+
+	// The running authorities became the session's validators (runtime 106's migration): Alice,
+	// with her Aura and GRANDPA keys queued; so a rotation the admin forces re-queues them and
+	// Aura and GRANDPA keep authoring and voting with the same keys, under a new GRANDPA set.
+	let aura_before = authorities::aura(&api, before_at).await;
+	let grandpa_before = authorities::grandpa(&api, before_at).await;
+	let alice = dev::account_id("alice").unwrap().0;
+	assert_eq!(aura_before, vec![alice]);
+	if authorities::session_validators(&api, before_at).await.is_empty() {
+		println!("upgrade: the session's validators were empty before; the migration made them {:?}", [hex0x(&alice)]);
+	}
+	assert_eq!(authorities::session_validators(&api, upgraded).await, vec![alice]);
+	assert_eq!(authorities::admin_set(&api, upgraded).await, vec![alice]);
+	assert_eq!(authorities::queued_keys(&api, upgraded).await, vec![(alice, aura_before[0], grandpa_before[0])]);
+	let set_id = authorities::grandpa_set_id(&api, upgraded).await;
+	let forced = submit_and_seal(&api, &tx::sudo(ValidatorSetCall::ForceRotation.value()), "alice").await;
+	assert!(api.block_events(forced).await.unwrap().errors.is_empty());
+	seal(&api).await;
+	let rotated = seal(&api).await;
+	assert_eq!(authorities::aura(&api, rotated).await, aura_before, "Aura authors with the migrated key");
+	assert_eq!(authorities::grandpa(&api, rotated).await, grandpa_before, "GRANDPA votes with the migrated key");
+	assert_eq!(authorities::grandpa_set_id(&api, rotated).await, set_id + 1, "the forced rotation started a GRANDPA set");
 
 	// A wasm with the same spec_version is refused.
 	submit_and_seal(&api, &tx::sudo_authorize_upgrade(blake2_256(&code)), "alice").await;
