@@ -52,12 +52,11 @@ pub fn session_set_keys(keys: &[u8], proof: Vec<u8>) -> Result<DynamicPayload<(V
 
 /// The Aura and GRANDPA public keys in the SCALE bytes of a `SessionKeys`.
 pub fn split_session_keys(keys: &[u8]) -> Result<([u8; 32], [u8; 32]), crate::Error> {
-	let bad = || crate::Error::Decode(format!("session keys are 64 bytes (Aura, GRANDPA), got {}", keys.len()));
-	let (aura, grandpa) = (keys.get(..32).ok_or_else(bad)?, keys.get(32..64).ok_or_else(bad)?);
-	if keys.len() != 64 {
-		return Err(bad())
-	}
-	Ok((aura.try_into().map_err(|_| bad())?, grandpa.try_into().map_err(|_| bad())?))
+	let keys: &[u8; 64] = keys.try_into().map_err(|_| {
+		crate::Error::Decode(format!("session keys are 64 bytes (Aura, GRANDPA), got {}", keys.len()))
+	})?;
+	let (aura, grandpa) = keys.split_at(32);
+	Ok((aura.try_into().expect("32 of 64 bytes"), grandpa.try_into().expect("32 of 64 bytes")))
 }
 
 /// A `ValidatorSet` call as a value, for [`sudo`] or to sign directly (then only root may, so

@@ -310,6 +310,27 @@ where
 	}
 }
 
+/// The four validators of `chain-specs/local4.raw.json`, Alice, Bob, Charlie and Dave in that
+/// order, each with its base path under `dir`, all booting from Alice; and Alice's multiaddress,
+/// for other nodes to boot from.
+pub async fn local4_validators(dir: &Path) -> (Vec<Node>, String) {
+	let spec = chain_spec("local4.raw.json");
+	let spec = spec.to_str().expect("the repository path is UTF-8");
+	let base = |who: &str| {
+		let path = dir.join(who);
+		std::fs::create_dir_all(&path).expect("the test directory is writable");
+		path
+	};
+	let alice = Node::start("alice", &["--chain", spec, "--alice"], &base("alice"));
+	let boot = alice.multiaddr().await;
+	let mut nodes = vec![alice];
+	for who in ["bob", "charlie", "dave"] {
+		let flag = format!("--{who}");
+		nodes.push(Node::start(who, &["--chain", spec, &flag, "--bootnodes", &boot], &base(who)));
+	}
+	(nodes, boot)
+}
+
 /// A fresh `--dev --sealing manual` chain in `dir` with one block sealed: the node, a client
 /// of it, and that first block's hash.
 pub async fn manual_dev_chain(dir: &Path) -> (Node, Client, client::Hash) {
@@ -356,7 +377,16 @@ pub async fn submit_and_seal<P: client::subxt::transactions::Payload>(
 	payload: &P,
 	who: &str,
 ) -> client::Hash {
-	api.submit_no_wait(payload, &client::dev::signer(who).unwrap()).await.unwrap();
+	submit_and_seal_by(api, payload, &client::dev::signer(who).unwrap()).await
+}
+
+/// [`submit_and_seal`] signed by any key pair (a derived key, say).
+pub async fn submit_and_seal_by<P: client::subxt::transactions::Payload>(
+	api: &Client,
+	payload: &P,
+	signer: &client::subxt_signer::sr25519::Keypair,
+) -> client::Hash {
+	api.submit_no_wait(payload, signer).await.unwrap();
 	wait_for_pool(api, 1).await;
 	seal_block(api, false).await
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use bittensor_e2e::{chain_spec, client::Client, wait_until, Node};
+use bittensor_e2e::{client::Client, local4_validators, wait_until};
 
 async fn finalized(api: &Client) -> u64 {
 	api.finalized_number().await.unwrap_or(0)
@@ -13,16 +13,8 @@ async fn finalized(api: &Client) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finality_goes_on_with_one_of_four_validators_down_and_it_catches_up() {
 	// Given Alice, Bob, Charlie and Dave validating, all booting from Alice,
-	let spec = chain_spec("local4.raw.json");
-	let spec = spec.to_str().unwrap();
-	let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
-	let alice = Node::start("alice", &["--chain", spec, "--alice"], dirs[0].path());
-	let boot = alice.multiaddr().await;
-	let mut nodes = vec![alice];
-	for (i, who) in ["bob", "charlie", "dave"].iter().enumerate() {
-		let flag = format!("--{who}");
-		nodes.push(Node::start(who, &["--chain", spec, &flag, "--bootnodes", &boot], dirs[i + 1].path()));
-	}
+	let dir = tempfile::tempdir().unwrap();
+	let (mut nodes, _) = local4_validators(dir.path()).await;
 	let mut apis = Vec::new();
 	for node in &nodes {
 		apis.push(node.client().await);

@@ -5,22 +5,11 @@
 
 use bittensor_e2e::{
 	client::{bittensor, dev, tx, tx::ProxyType, BittensorApiClient, Client, Hash},
-	manual_dev_chain, seal, State, UNIT,
+	manual_dev_chain, seal, submit_and_seal_by, State, UNIT,
 };
 
 /// Bob's uid in the dev preset.
 const BOB: u32 = 1;
-
-/// Submits `payload` signed by `signer`, seals a block, and returns it.
-async fn send<P: bittensor_e2e::client::subxt::transactions::Payload>(
-	api: &Client,
-	payload: &P,
-	signer: &bittensor_e2e::client::subxt_signer::sr25519::Keypair,
-) -> Hash {
-	api.submit_no_wait(payload, signer).await.unwrap();
-	bittensor_e2e::wait_for_pool(api, 1).await;
-	seal(api).await
-}
 
 /// Bob's row, stake and free balance, and Charlie's balance, at `at`.
 async fn bob_state(api: &Client, at: Hash) -> (Vec<(u32, String)>, String, u128, u128) {
@@ -41,11 +30,11 @@ async fn a_hot_key_sets_the_cold_keys_weights_and_nothing_else() {
 	let hot_id: bittensor_e2e::client::AccountId = hot.public_key().into();
 
 	// (tau 0: no minting moves the stakes that the failed calls must leave as they are)
-	send(&api, &bittensor::sudo_set_params(None, Some(0), None), &dev::signer("alice").unwrap()).await;
+	submit_and_seal_by(&api, &bittensor::sudo_set_params(None, Some(0), None), &dev::signer("alice").unwrap()).await;
 	// Given Bob's cold key funding the hot key for its fees and naming it a Weights proxy,
-	send(&api, &tx::transfer_keep_alive(&hot_id, 10 * UNIT), &cold).await;
+	submit_and_seal_by(&api, &tx::transfer_keep_alive(&hot_id, 10 * UNIT), &cold).await;
 	let reserved_before = api.free_balance(&bob, None).await.unwrap();
-	let added = send(&api, &tx::add_proxy(&hot_id, ProxyType::Weights), &cold).await;
+	let added = submit_and_seal_by(&api, &tx::add_proxy(&hot_id, ProxyType::Weights), &cold).await;
 	let events = api.block_events(added).await.unwrap();
 	assert_eq!(events.count("Proxy", "ProxyAdded"), 1, "{:?}", events.names);
 	let fee = events.fees;
@@ -56,7 +45,7 @@ async fn a_hot_key_sets_the_cold_keys_weights_and_nothing_else() {
 
 	// when the hot key sets Bob's row through the proxy (a step of 0.05 from 0.4/0.6),
 	let row = [(0, 45), (1, 55)];
-	let set = send(&api, &tx::proxy(&bob, tx::set_weights_call(&row)), &hot).await;
+	let set = submit_and_seal_by(&api, &tx::proxy(&bob, tx::set_weights_call(&row)), &hot).await;
 	let events = api.block_events(set).await.unwrap();
 	// then it is Bob's row that moves, and the call succeeded inside the proxy,
 	assert_eq!(events.count("Bittensor", "WeightsSet"), 1);
@@ -83,7 +72,7 @@ async fn a_hot_key_sets_the_cold_keys_weights_and_nothing_else() {
 	let mut parent = set;
 	for (what, call) in attempts {
 		let before = bob_state(&api, parent).await;
-		let block = send(&api, &tx::proxy(&bob, call), &hot).await;
+		let block = submit_and_seal_by(&api, &tx::proxy(&bob, call), &hot).await;
 		let events = api.block_events(block).await.unwrap();
 		assert_eq!(events.failed, 0, "{what}: the proxy extrinsic itself is included");
 		assert_eq!(events.errors.len(), 1, "{what}: {:?}", events.errors);
@@ -99,7 +88,7 @@ async fn a_hot_key_sets_the_cold_keys_weights_and_nothing_else() {
 	// A batch through the proxy: its set_weights applies, its transfer is filtered.
 	let before = bob_state(&api, parent).await;
 	let calls = vec![tx::set_weights_call(&[(0, 40), (1, 60)]), tx::transfer_call(&charlie, UNIT)];
-	let block = send(&api, &tx::proxy(&bob, tx::batch_call(calls)), &hot).await;
+	let block = submit_and_seal_by(&api, &tx::proxy(&bob, tx::batch_call(calls)), &hot).await;
 	let events = api.block_events(block).await.unwrap();
 	assert_eq!(events.count("Bittensor", "WeightsSet"), 1, "the batch's first call applies");
 	let interrupted: Vec<_> = events.errors.iter().filter(|(p, e, _)| p == "Utility" && e == "BatchInterrupted").collect();
@@ -110,7 +99,7 @@ async fn a_hot_key_sets_the_cold_keys_weights_and_nothing_else() {
 	assert_ne!(after.0, before.0, "the batch's row applied");
 
 	// The cold key removes the proxy and gets its deposit back; the hot key can do nothing more.
-	let removed = send(&api, &tx::remove_proxy(&hot_id, ProxyType::Weights), &cold).await;
+	let removed = submit_and_seal_by(&api, &tx::remove_proxy(&hot_id, ProxyType::Weights), &cold).await;
 	let events = api.block_events(removed).await.unwrap();
 	assert_eq!(events.count("Proxy", "ProxyRemoved"), 1);
 	let back = api.free_balance(&bob, Some(removed)).await.unwrap() + events.fees - api.free_balance(&bob, Some(block)).await.unwrap();

@@ -15,7 +15,7 @@ use bittensor_e2e::{
 	authorities::{self, Key},
 	chain_spec,
 	client::{dev, tx, tx::ValidatorSetCall, Client, Error, Hash},
-	hex0x, unhex, wait_until, Node,
+	hex0x, local4_validators, unhex, wait_until, Node,
 };
 use serde_json::{json, Value};
 
@@ -43,16 +43,10 @@ async fn the_admin_swaps_a_validator_and_the_chain_goes_on_with_the_new_one() {
 	// Given Alice, Bob, Charlie and Dave validating,
 	let spec = chain_spec("local4.raw.json");
 	let spec = spec.to_str().unwrap();
-	let dirs: Vec<_> = (0..5).map(|_| tempfile::tempdir().unwrap()).collect();
-	let alice = Node::start("alice", &["--chain", spec, "--alice"], dirs[0].path());
-	let boot = alice.multiaddr().await;
-	let mut nodes = vec![alice];
-	for (i, who) in ["bob", "charlie", "dave"].iter().enumerate() {
-		let flag = format!("--{who}");
-		nodes.push(Node::start(who, &["--chain", spec, &flag, "--bootnodes", &boot], dirs[i + 1].path()));
-	}
+	let dir = tempfile::tempdir().unwrap();
+	let (mut nodes, boot) = local4_validators(dir.path()).await;
 	// and Eve's node, a validator with an empty keystore,
-	let eve = Node::start("eve", &["--chain", spec, "--validator", "--name", "eve", "--bootnodes", &boot], dirs[4].path());
+	let eve = Node::start("eve", &["--chain", spec, "--validator", "--name", "eve", "--bootnodes", &boot], &dir.path().join("eve"));
 	let api = nodes[0].client().await;
 	let dave_api = nodes[3].client().await;
 	let eve_api = eve.client().await;

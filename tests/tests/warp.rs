@@ -11,7 +11,7 @@ use std::time::Duration;
 use bittensor_e2e::{
 	authorities, chain_spec,
 	client::{bittensor, dev, tx, tx::ValidatorSetCall, BittensorApiClient},
-	wait_until, Node, UNIT,
+	local4_validators, wait_until, Node, UNIT,
 };
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -21,14 +21,8 @@ async fn a_fresh_node_warps_to_the_finalized_head_across_a_set_change() {
 	// Given Alice, Bob, Charlie and Dave validating,
 	let spec = chain_spec("local4.raw.json");
 	let spec = spec.to_str().unwrap();
-	let dirs: Vec<_> = (0..5).map(|_| tempfile::tempdir().unwrap()).collect();
-	let alice = Node::start("alice", &["--chain", spec, "--alice"], dirs[0].path());
-	let boot = alice.multiaddr().await;
-	let mut nodes = vec![alice];
-	for (i, who) in ["bob", "charlie", "dave"].iter().enumerate() {
-		let flag = format!("--{who}");
-		nodes.push(Node::start(who, &["--chain", spec, &flag, "--bootnodes", &boot], dirs[i + 1].path()));
-	}
+	let dir = tempfile::tempdir().unwrap();
+	let (nodes, boot) = local4_validators(dir.path()).await;
 	let api = nodes[0].client().await;
 
 	// with neurons (Alice and Bob register and stake, Bob weights Alice),
@@ -59,7 +53,7 @@ async fn a_fresh_node_warps_to_the_finalized_head_across_a_set_change() {
 	println!("warp: GRANDPA set {} from block {changed}; the network finalized {target}", set_before + 1);
 
 	// when Ferdie's node starts empty with `--sync warp`,
-	let ferdie = Node::start("ferdie", &["--chain", spec, "--sync", "warp", "--bootnodes", &boot], dirs[4].path());
+	let ferdie = Node::start("ferdie", &["--chain", spec, "--sync", "warp", "--bootnodes", &boot], &dir.path().join("ferdie"));
 	let ferdie_api = ferdie.client().await;
 	// then it warps (and does not fall back to a full sync),
 	ferdie.wait_for_log("Warp sync is complete", 3 * MINUTE).await;
