@@ -49,7 +49,7 @@ pallet_features() {
 # fault and load tests one at a time (they start up to four nodes, or load one; --nocapture
 # shows the load test's figures), and the upgrade test alone. Every file must be in one of the
 # lists.
-E2E=(foundation pallet rpc paper_loop bad_input fees exits proxy)
+E2E=(foundation pallet rpc paper_loop bad_input fees exits proxy cli python js)
 FAULTS=(crash finality validators warp load scale rpc_limits)
 # The upgrade from the last release to the built runtime, on its own.
 UPGRADE=(upgrade)
@@ -74,6 +74,9 @@ faults() {
 	# shellcheck disable=SC2046
 	cargo test --release --locked -p bittensor-e2e $(tests_of "${FAULTS[@]}") -- --test-threads 1 --nocapture
 }
+# docs/operators.md, every command as written (scripts/operators-guide.sh), on its own: its
+# nodes use fixed loopback ports.
+operators() { scripts/operators-guide.sh; }
 upgrade() {
 	# shellcheck disable=SC2046
 	cargo test --release --locked -p bittensor-e2e $(tests_of "${UPGRADE[@]}") -- --nocapture
@@ -87,4 +90,5 @@ stage unit-tests unit
 stage pallet-benchmarks pallet_features
 stage e2e-tests e2e
 stage fault-and-load-tests faults
+stage operators-guide operators
 stage upgrade-test upgrade

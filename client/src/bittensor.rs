@@ -158,6 +158,55 @@ pub fn sudo_set_params(
 	dynamic::transaction("Sudo", "sudo", (call,))
 }
 
+/// The pallet's calls as [`crate::tx::Call`]s: one description to sign directly, to send
+/// through a proxy (a hot key) or under sudo (`set_params`).
+pub mod calls {
+	use crate::tx::{Call, Value};
+
+	/// `Bittensor.register()`.
+	pub fn register() -> Call {
+		Call::new("Bittensor", "register", vec![])
+	}
+
+	/// `Bittensor.unregister()`.
+	pub fn unregister() -> Call {
+		Call::new("Bittensor", "unregister", vec![])
+	}
+
+	/// `Bittensor.add_stake(amount)`, base units.
+	pub fn add_stake(amount: u128) -> Call {
+		Call::new("Bittensor", "add_stake", vec![("amount", Value::u128(amount))])
+	}
+
+	/// `Bittensor.remove_stake(amount)`, base units.
+	pub fn remove_stake(amount: u128) -> Call {
+		Call::new("Bittensor", "remove_stake", vec![("amount", Value::u128(amount))])
+	}
+
+	/// `Bittensor.settle_stake(uid)`.
+	pub fn settle_stake(uid: u32) -> Call {
+		Call::new("Bittensor", "settle_stake", vec![("uid", Value::u128(u128::from(uid)))])
+	}
+
+	/// `Bittensor.set_weights(weights)`: raw scores `(uid, score)`.
+	pub fn set_weights(weights: &[(u32, u32)]) -> Call {
+		let weights = weights.iter().map(|(uid, score)| {
+			Value::unnamed_composite([Value::u128(u128::from(*uid)), Value::u128(u128::from(*score))])
+		});
+		Call::new("Bittensor", "set_weights", vec![("weights", Value::unnamed_composite(weights))])
+	}
+
+	/// `Bittensor.set_params(..)`: `None` leaves a parameter as it is (admin only: wrap it with
+	/// [`Call::sudo`]).
+	pub fn set_params(
+		max_weight_change: Option<u32>,
+		inflation_per_block: Option<u128>,
+		adaptive: Option<Option<(u32, u32, u128)>>,
+	) -> Call {
+		Call::new("Bittensor", "set_params", super::set_params_args(max_weight_change, inflation_per_block, adaptive).to_vec())
+	}
+}
+
 /// Neuron `uid`'s whole stake in the stake vector; an error where it has none (a block of a
 /// runtime before spec_version 102, which kept stakes in the neuron records).
 fn stake_of(stakes: &[(u32, u128)], uid: u32) -> Result<u128, Error> {

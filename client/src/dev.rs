@@ -25,9 +25,7 @@ pub fn account_id(name: &str) -> Result<AccountId, Error> {
 }
 
 /// The sr25519 key pair of a derivation path of the dev phrase, e.g. `//Neuron7` (the same
-/// key `subkey inspect //Neuron7` shows).
+/// key `subkey inspect //Neuron7` shows); any secret URI ([`crate::keys::from_suri`]).
 pub fn derived(path: &str) -> Result<Keypair, Error> {
-	let uri: subxt_signer::SecretUri =
-		path.parse().map_err(|e| Error::UnknownDevAccount(format!("{path}: {e:?}")))?;
-	Keypair::from_uri(&uri).map_err(|e| Error::UnknownDevAccount(format!("{path}: {e:?}")))
+	crate::keys::from_suri(path)
 }

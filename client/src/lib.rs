@@ -24,6 +24,8 @@
 pub mod bittensor;
 pub mod dev;
 mod error;
+pub mod keys;
+pub mod rows;
 pub mod rpc;
 pub mod tx;
 
@@ -142,6 +144,36 @@ impl Included {
 	}
 }
 
+/// Where the fields of the event `pallet.name` hold a `DispatchError`: at the start
+/// (`System.ExtrinsicFailed` when `failed`, `Utility.ItemFailed`), after a `Result`'s `Err`
+/// byte (`Sudo.Sudid`, `Proxy.ProxyExecuted`), after an item index (`Utility.BatchInterrupted`)
+/// or after a 32-byte hash (`System.RejectedInvalidAuthorizedUpgrade`). `None` for any other
+/// event, and for a call that succeeded.
+fn dispatch_error_bytes<'a>(pallet: &str, name: &str, bytes: &'a [u8], failed: bool) -> Option<&'a [u8]> {
+	match (pallet, name) {
+		("System", "ExtrinsicFailed") => failed.then_some(bytes),
+		("Sudo", "Sudid") | ("Proxy", "ProxyExecuted") => bytes.strip_prefix(&[1u8][..]),
+		("Utility", "BatchInterrupted") => bytes.get(4..),
+		("Utility", "ItemFailed") => Some(bytes),
+		("System", "RejectedInvalidAuthorizedUpgrade") => bytes.get(32..),
+		_ => None,
+	}
+}
+
+/// A dispatch error as people read it: a module error by its name and its doc, from the
+/// metadata (`Bittensor::WeightChangeTooLarge: The new row is farther than …`), any other
+/// by its text (`Bad origin.`).
+pub fn describe_dispatch_error(error: &subxt::error::DispatchError) -> String {
+	if let subxt::error::DispatchError::Module(module) = error {
+		if let Ok(details) = module.details() {
+			let doc = details.variant.docs.iter().map(|line| line.trim()).collect::<Vec<_>>().join(" ");
+			let name = format!("{}::{}", details.pallet.name(), details.variant.name);
+			return if doc.is_empty() { name } else { format!("{name}: {doc}") }
+		}
+	}
+	error.to_string()
+}
+
 /// The largest answer the client accepts, in bytes: a whole metagraph of the scale network
 /// (4,096 neurons, 256 entries a row) is about 22 MB of JSON, past jsonrpsee's 10 MB default.
 pub const MAX_RESPONSE_BYTES: u32 = 256 * 1024 * 1024;
@@ -246,7 +278,11 @@ impl Client {
 		signer: &subxt_signer::sr25519::Keypair,
 	) -> Result<Included, Error> {
 		let in_block = self.watch_until_in_block(payload, signer).await?;
-		let events = in_block.wait_for_success().await.map_err(Error::dispatch)?;
+		let events = in_block.wait_for_success().await.map_err(|e| match e {
+			subxt::error::TransactionEventsError::ExtrinsicFailed(error) =>
+				Error::Dispatch(describe_dispatch_error(&error)),
+			other => Error::dispatch(other),
+		})?;
 		Ok(Included { block_hash: in_block.block_hash(), extrinsic_hash: in_block.extrinsic_hash(), events })
 	}
 
@@ -328,6 +364,25 @@ impl Client {
 		self.call("author_submitExtrinsic", vec![serde_json::json!(format!("0x{}", hex::encode(bytes)))]).await
 	}
 
+	/// The errors of the calls that `included` dispatched inside it, which fail without failing
+	/// the extrinsic: sudo's call (`Sudo.Sudid`), a proxy's (`Proxy.ProxyExecuted`), a batch's
+	/// (`Utility.BatchInterrupted`, `Utility.ItemFailed`); each as [`describe_dispatch_error`]
+	/// gives it. Empty when every inner call succeeded.
+	pub async fn inner_errors(&self, included: &Included) -> Result<Vec<String>, Error> {
+		let at = self.at(Some(included.block_hash)).await?;
+		let mut out = Vec::new();
+		for event in included.events.iter() {
+			let event = event.map_err(Error::decode)?;
+			if let Some(bytes) = dispatch_error_bytes(event.pallet_name(), event.event_name(), event.field_bytes(), false) {
+				out.push(match subxt::error::DispatchError::decode_from(bytes, at.metadata()) {
+					Ok(error) => describe_dispatch_error(&error),
+					Err(e) => format!("a DispatchError that does not decode: {e}"),
+				});
+			}
+		}
+		Ok(out)
+	}
+
 	/// The events of block `at`: `(pallet, event)` names in order, the fees paid in it
 	/// (`TransactionPayment.TransactionFeePaid`, fee plus tip), the number of failed
 	/// extrinsics (`System.ExtrinsicFailed`), and the block step's `Bittensor.Ranked`.
@@ -354,18 +409,8 @@ impl Client {
 			if pallet == "Bittensor" && name == "Ranked" {
 				out.ranked = Some(event.decode_fields_unchecked_as().map_err(Error::decode)?);
 			}
-			// Where the event's fields hold a `DispatchError`: at the start, after a
-			// `Result`'s `Err` byte, or after a 32-byte hash.
-			let bytes = event.field_bytes();
-			let error_bytes = match (pallet.as_str(), name.as_str()) {
-				("System", "ExtrinsicFailed") => Some(bytes),
-				("Sudo", "Sudid") | ("Proxy", "ProxyExecuted") => bytes.strip_prefix(&[1u8][..]),
-				("Utility", "BatchInterrupted") => bytes.get(4..),
-				("Utility", "ItemFailed") => Some(bytes),
-				("System", "RejectedInvalidAuthorizedUpgrade") => bytes.get(32..),
-				_ => None,
-			};
-			if let Some(error_bytes) = error_bytes {
+			let failed = pallet == "System" && name == "ExtrinsicFailed";
+			if let Some(error_bytes) = dispatch_error_bytes(&pallet, &name, event.field_bytes(), failed) {
 				let error = match subxt::error::DispatchError::decode_from(error_bytes, at.metadata()) {
 					Ok(error) => error.to_string(),
 					Err(e) => format!("a DispatchError that does not decode: {e}"),

@@ -44,10 +44,15 @@ pub fn set_code(code: Vec<u8>) -> DynamicPayload<(Vec<u8>,)> {
 /// `author_rotateKeys` returns: the Aura sr25519 key then the GRANDPA ed25519 key, 32 bytes
 /// each) with `proof`, the signatures `author_rotateKeysWithOwner` returns for the signing
 /// account. Holds the session key deposit.
-pub fn session_set_keys(keys: &[u8], proof: Vec<u8>) -> Result<DynamicPayload<(Value, Vec<u8>)>, crate::Error> {
+pub fn session_set_keys(keys: &[u8], proof: Vec<u8>) -> Result<DynamicPayload<Vec<Value>>, crate::Error> {
+	Ok(set_keys(keys, proof)?.payload())
+}
+
+/// `Session.set_keys(keys, proof)` as a [`Call`] (see [`session_set_keys`]).
+pub fn set_keys(keys: &[u8], proof: Vec<u8>) -> Result<Call, crate::Error> {
 	let (aura, grandpa) = split_session_keys(keys)?;
 	let keys = Value::named_composite([("aura", Value::from_bytes(aura)), ("grandpa", Value::from_bytes(grandpa))]);
-	Ok(dynamic::transaction("Session", "set_keys", (keys, proof)))
+	Ok(Call::new("Session", "set_keys", vec![("keys", keys), ("proof", Value::from_bytes(proof))]))
 }
 
 /// The Aura and GRANDPA public keys in the SCALE bytes of a `SessionKeys`.
@@ -84,16 +89,20 @@ impl ValidatorSetCall {
 		}
 	}
 
+	/// The call as a [`Call`].
+	pub fn call(&self) -> Call {
+		let (name, args) = self.name_and_args();
+		Call::new("ValidatorSet", name, args)
+	}
+
 	/// The call as a `RuntimeCall` value.
 	pub fn value(&self) -> Value {
-		let (name, args) = self.name_and_args();
-		call("ValidatorSet", name, args)
+		self.call().value()
 	}
 
 	/// The call signed directly.
 	pub fn payload(&self) -> DynamicPayload<Vec<Value>> {
-		let (name, args) = self.name_and_args();
-		dynamic::transaction("ValidatorSet", name, args.into_iter().map(|(_, v)| v).collect())
+		self.call().payload()
 	}
 }
 
@@ -115,15 +124,18 @@ fn address(who: &AccountId) -> Value {
 
 /// `Bittensor.set_weights(weights)` as a value.
 pub fn set_weights_call(weights: &[(u32, u32)]) -> Value {
-	let weights = weights
-		.iter()
-		.map(|(uid, score)| Value::unnamed_composite([Value::u128(u128::from(*uid)), Value::u128(u128::from(*score))]));
-	call("Bittensor", "set_weights", vec![("weights", Value::unnamed_composite(weights))])
+	crate::bittensor::calls::set_weights(weights).value()
+}
+
+/// `Balances.transfer_keep_alive(dest, value)`: move `value` base units, keeping the sender
+/// alive.
+pub fn transfer(dest: &AccountId, value: u128) -> Call {
+	Call::new("Balances", "transfer_keep_alive", vec![("dest", address(dest)), ("value", Value::u128(value))])
 }
 
 /// `Balances.transfer_keep_alive(dest, value)` as a value.
 pub fn transfer_call(dest: &AccountId, value: u128) -> Value {
-	call("Balances", "transfer_keep_alive", vec![("dest", address(dest)), ("value", Value::u128(value))])
+	transfer(dest, value).value()
 }
 
 /// The proxy types of the runtime (`ProxyType`).
@@ -141,15 +153,29 @@ impl ProxyType {
 	}
 }
 
+fn proxy_args(delegate: &AccountId, proxy_type: ProxyType) -> Vec<(&'static str, Value)> {
+	vec![("delegate", address(delegate)), ("proxy_type", proxy_type.value()), ("delay", Value::u128(0))]
+}
+
 /// `Proxy.add_proxy(delegate, proxy_type, 0)`: the signer (the cold key) lets `delegate` (the
 /// hot key) act for it as `proxy_type` allows, at once. Reserves the proxy deposit.
-pub fn add_proxy(delegate: &AccountId, proxy_type: ProxyType) -> DynamicPayload<(Value, Value, u32)> {
-	dynamic::transaction("Proxy", "add_proxy", (address(delegate), proxy_type.value(), 0u32))
+pub fn add_proxy_call(delegate: &AccountId, proxy_type: ProxyType) -> Call {
+	Call::new("Proxy", "add_proxy", proxy_args(delegate, proxy_type))
+}
+
+/// [`add_proxy_call`], signed directly.
+pub fn add_proxy(delegate: &AccountId, proxy_type: ProxyType) -> DynamicPayload<Vec<Value>> {
+	add_proxy_call(delegate, proxy_type).payload()
 }
 
 /// `Proxy.remove_proxy(delegate, proxy_type, 0)`: undoes [`add_proxy`] and frees its deposit.
-pub fn remove_proxy(delegate: &AccountId, proxy_type: ProxyType) -> DynamicPayload<(Value, Value, u32)> {
-	dynamic::transaction("Proxy", "remove_proxy", (address(delegate), proxy_type.value(), 0u32))
+pub fn remove_proxy_call(delegate: &AccountId, proxy_type: ProxyType) -> Call {
+	Call::new("Proxy", "remove_proxy", proxy_args(delegate, proxy_type))
+}
+
+/// [`remove_proxy_call`], signed directly.
+pub fn remove_proxy(delegate: &AccountId, proxy_type: ProxyType) -> DynamicPayload<Vec<Value>> {
+	remove_proxy_call(delegate, proxy_type).payload()
 }
 
 /// `Proxy.proxy(real, None, call)`: the signer (a proxy of `real`) dispatches `call` as `real`.
@@ -168,4 +194,48 @@ pub fn batch(calls: Vec<Value>) -> DynamicPayload<(Value,)> {
 /// `Utility.batch(calls)` as a value (to send through [`proxy`]).
 pub fn batch_call(calls: Vec<Value>) -> Value {
 	call("Utility", "batch", vec![("calls", Value::unnamed_composite(calls))])
+}
+
+/// A call by its pallet, name and named arguments, to sign directly ([`Call::payload`]) or to
+/// wrap as a value ([`Call::value`]) in [`sudo`], [`proxy`] or a batch: one description serves
+/// every way of sending it.
+#[derive(Clone, Debug)]
+pub struct Call {
+	/// The pallet, e.g. `Bittensor`.
+	pub pallet: &'static str,
+	/// The call, e.g. `set_weights`.
+	pub name: &'static str,
+	/// Its arguments by name, in order.
+	pub args: Vec<(&'static str, Value)>,
+}
+
+impl Call {
+	/// `pallet.name(args)`.
+	pub fn new(pallet: &'static str, name: &'static str, args: Vec<(&'static str, Value)>) -> Self {
+		Self { pallet, name, args }
+	}
+
+	/// The call as a `RuntimeCall` value.
+	pub fn value(&self) -> Value {
+		call(self.pallet, self.name, self.args.clone())
+	}
+
+	/// The call signed directly.
+	pub fn payload(&self) -> DynamicPayload<Vec<Value>> {
+		dynamic::transaction(self.pallet, self.name, self.args.iter().map(|(_, v)| v.clone()).collect())
+	}
+
+	/// `Sudo.sudo(self)`: dispatched by the admin.
+	pub fn sudo(&self) -> Self {
+		Self::new("Sudo", "sudo", vec![("call", self.value())])
+	}
+
+	/// `Proxy.proxy(real, None, self)`: dispatched as `real` by its proxy (see [`proxy`]).
+	pub fn proxied_for(&self, real: &AccountId) -> Self {
+		Self::new(
+			"Proxy",
+			"proxy",
+			vec![("real", address(real)), ("force_proxy_type", Value::unnamed_variant("None", [])), ("call", self.value())],
+		)
+	}
 }

@@ -17,6 +17,7 @@ pub use bittensor_client::{self as client, Client};
 
 pub mod authorities;
 pub mod reference;
+pub mod releases;
 
 use client::{json, BittensorApiClient};
 
@@ -104,23 +105,33 @@ pub async fn fee_estimate(api: &Client, bytes: &[u8], at: client::Hash) -> u128 
 /// One base unit of the native token times 10^12: one TAO.
 pub const UNIT: u128 = 1_000_000_000_000;
 
-/// The node binary under test.
+/// The node binary under test (`BITTENSOR_NODE_BIN`, else the build's).
 pub fn node_binary() -> PathBuf {
-	if let Some(path) = std::env::var_os("BITTENSOR_NODE_BIN") {
+	binary("bittensor-node", "BITTENSOR_NODE_BIN")
+}
+
+/// The command line under test (`BITTENSOR_CLI_BIN`, else the build's).
+pub fn cli_binary() -> PathBuf {
+	binary("bittensor-cli", "BITTENSOR_CLI_BIN")
+}
+
+/// The binary `name` of this build, or the path in the environment variable `env`.
+fn binary(name: &str, env: &str) -> PathBuf {
+	if let Some(path) = std::env::var_os(env) {
 		return PathBuf::from(path)
 	}
 	// A test executable lives in `<target>/<profile>/deps/`, a tool of this crate in
-	// `<target>/<profile>/`; the node in `<target>/<profile>/`.
+	// `<target>/<profile>/`; the binaries in `<target>/<profile>/`.
 	let exe = std::env::current_exe().expect("the test binary knows its own path");
 	let dir = exe.parent().expect("an executable is in a directory");
 	let bin = std::iter::successors(Some(dir), |d| d.parent())
 		.take(2)
-		.map(|d| d.join("bittensor-node"))
+		.map(|d| d.join(name))
 		.find(|b| b.exists())
-		.unwrap_or_else(|| dir.join("bittensor-node"));
+		.unwrap_or_else(|| dir.join(name));
 	assert!(
 		bin.exists(),
-		"{} not found: build the node first (`cargo build --release`) or set BITTENSOR_NODE_BIN",
+		"{} not found: build the workspace first (`cargo build --release`) or set {env}",
 		bin.display()
 	);
 	bin

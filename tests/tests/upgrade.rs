@@ -18,6 +18,7 @@ use bittensor_e2e::{
 	client::{bittensor, dev, json, tx, tx::ValidatorSetCall, BittensorApiClient, Client, Error, Hash},
 	hex0x, node_binary,
 	reference::{assert_block_step, fraction},
+	releases::{dev_spec_with_code, last_release_below},
 	seal, submit_and_seal, submit_in_block, unhex, wait_for_pool, Node, State, UNIT,
 };
 use serde_json::{json, Value};
@@ -60,43 +61,6 @@ async fn storage_versions(api: &Client, at: Hash) -> Vec<(&'static str, Option<S
 
 async fn runtime_version(api: &Client, at: Hash) -> Value {
 	api.call("state_getRuntimeVersion", vec![json!(at)]).await.unwrap()
-}
-
-/// The newest release in `runtime/releases/` below `spec_version`: its spec_version, file and
-/// blob, checked against the manifest's hash.
-fn last_release_below(spec_version: u64) -> (u64, std::path::PathBuf, Vec<u8>) {
-	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/releases");
-	let manifest: Value =
-		serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
-	let release = manifest["releases"]
-		.as_array()
-		.unwrap()
-		.iter()
-		.filter(|r| r["specVersion"].as_u64().unwrap() < spec_version)
-		.max_by_key(|r| r["specVersion"].as_u64().unwrap())
-		.unwrap_or_else(|| panic!("no release below the built spec_version {spec_version}"));
-	let file = dir.join(release["file"].as_str().unwrap());
-	let blob = std::fs::read(&file).unwrap();
-	assert_eq!(hex0x(&blake2_256(&blob)), release["blake2_256"].as_str().unwrap(), "the release blob is the manifest's");
-	(release["specVersion"].as_u64().unwrap(), file, blob)
-}
-
-/// A raw dev chain spec whose genesis `release` builds, written by `scripts/release-spec.sh`
-/// (the node's `dev` spec with the code replaced, turned raw by the node).
-fn dev_spec_with_code(dir: &Path, release: &Path, code: &[u8]) -> String {
-	let raw = dir.join("dev-release.raw.json");
-	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/release-spec.sh");
-	let out = Command::new("bash")
-		.arg(script)
-		.arg(release)
-		.arg(&raw)
-		.env("BITTENSOR_NODE_BIN", node_binary())
-		.output()
-		.unwrap();
-	assert!(out.status.success(), "release-spec.sh: {}", String::from_utf8_lossy(&out.stderr));
-	let raw_spec: Value = serde_json::from_str(&std::fs::read_to_string(&raw).unwrap()).unwrap();
-	assert_eq!(raw_spec["genesis"]["raw"]["top"][CODE], json!(hex0x(code)), "the raw genesis runs the release");
-	raw.to_str().unwrap().to_string()
 }
 
 /// The fees paid in `blocks`, base units.
