@@ -30,6 +30,8 @@ pub enum Error {
 	Missing(String),
 	/// A dev account name that the keyring does not know.
 	UnknownDevAccount(String),
+	/// A secret URI or key that makes no key pair; the text says why (never the secret).
+	BadKey(String),
 	/// Waiting for a condition ran out of time.
 	Timeout(String),
 }
@@ -80,6 +82,7 @@ impl Display for Error {
 			Self::Subxt(m) => write!(f, "client error: {m}"),
 			Self::Missing(m) => write!(f, "missing: {m}"),
 			Self::UnknownDevAccount(m) => write!(f, "unknown dev account `{m}`"),
+			Self::BadKey(m) => write!(f, "{m}"),
 			Self::Timeout(m) => write!(f, "timed out: {m}"),
 		}
 	}

@@ -4,6 +4,9 @@
 use crate::{dev, AccountId, Error};
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
+/// What a secret URI may be, for the messages.
+const WHAT_A_SURI_IS: &str = "give a dev name (alice), a //Path, a 12- or 24-word mnemonic or a 0x seed";
+
 /// The sr25519 key pair of a secret URI, as `bittensor-node key inspect` reads it: a dev name
 /// (`alice` … `ferdie`, any case, is `//Alice` …), a derivation path of the dev phrase
 /// (`//Bob//hot`), a mnemonic (`"word … word//hard/soft///password"`) or a `0x` seed.
@@ -14,8 +17,8 @@ pub fn from_suri(suri: &str) -> Result<Keypair, Error> {
 	// The secret itself never goes into the message.
 	let uri: SecretUri = suri
 		.parse()
-		.map_err(|e| Error::UnknownDevAccount(format!("not a secret URI ({e:?}): a dev name, //Path, mnemonic or 0x seed")))?;
-	Keypair::from_uri(&uri).map_err(|e| Error::UnknownDevAccount(format!("not a usable secret ({e:?})")))
+		.map_err(|e| Error::BadKey(format!("not a secret URI ({e:?}): {WHAT_A_SURI_IS}")))?;
+	Keypair::from_uri(&uri).map_err(|e| Error::BadKey(format!("not a secret URI that makes a key ({e:?}): {WHAT_A_SURI_IS}")))
 }
 
 /// The secret URI in a key file: the file `bittensor-node key generate --output-type json`

@@ -261,7 +261,8 @@ mod tests {
 		assert_eq!(walk_step(&row, &target, Perbill::zero(), 256), Some(Err(WalkError::Frozen)));
 		assert_eq!(walk_step(&row, &target, Perbill::from_parts(1), 256), Some(Err(WalkError::NoProgress)));
 		assert_eq!(walk_step(&row, &target, Perbill::from_percent(10), 1), Some(Err(WalkError::TooManyEntries(2))));
-		// Within epsilon: the target in one step.
-		assert_eq!(walk_step(&row, &target, Perbill::one(), 256), Some(Ok(target.clone())));
+		// Within epsilon (a distance of 0.707 at ε = 0.8): the target in one step.
+		let near = vec![(0, HALF), (1, HALF)];
+		assert_eq!(walk_step(&row, &near, Perbill::from_percent(80), 256), Some(Ok(near.clone())));
 	}
 }

@@ -124,7 +124,7 @@ async fn the_cli_reads_writes_walks_and_watches() {
 	let params = ok(url, &["params", "show", "--json", "--at", &at_s]).await.json();
 	assert_eq!(params, serde_json::to_value(rpc.get_params(Some(at)).await.unwrap()).unwrap());
 	let human = ok(url, &["params", "show"]).await.stdout;
-	assert!(human.contains("epsilon (max row change per block, L2)  0.1\n"), "{human}");
+	assert!(human.contains("epsilon (max row change per block, L2)    0.1\n"), "{human}");
 	assert!(human.contains("tau (minted per block)                    1 TAO\n"), "{human}");
 	let balance = ok(url, &["balance", "show", "ferdie", "--json", "--at", &at_s]).await.json();
 	assert_eq!(balance["free"], "1000000.000000000000");
@@ -191,8 +191,8 @@ async fn the_cli_reads_writes_walks_and_watches() {
 	let hot_id = bittensor_e2e::client::AccountId::from(hot.public_key()).to_string();
 	ok(url, &["--suri", "//Eve", "balance", "transfer", &hot_id, "10"]).await;
 	ok(url, &["--suri", "//Eve", "proxy", "add", &hot_id]).await;
-	ok(url, &["--suri", "//Eve//hot", "--proxy-for", "eve", "weights", "set", "0:1", "4:4"]).await;
-	assert_eq!(eve_row(&api).await, vec![(0, 200_000_000), (4, 800_000_000)]);
+	ok(url, &["--suri", "//Eve//hot", "--proxy-for", "eve", "weights", "set", "0:3", "4:17"]).await;
+	assert_eq!(eve_row(&api).await, vec![(0, 150_000_000), (4, 850_000_000)]);
 	fails(url, &["--suri", "//Eve//hot", "--proxy-for", "eve", "stake", "remove", "1"], 1, "System::CallFiltered").await;
 	fails(url, &["--suri", "//Eve//hot", "--proxy-for", "eve", "balance", "transfer", "bob", "1"], 1, "System::CallFiltered").await;
 
