@@ -65,9 +65,10 @@ async fn the_js_definitions_survive_a_set_code() {
 	assert_eq!(seen["after"]["specVersion"], json!(spec_version));
 	assert_eq!(seen["before"]["neurons"], seen["after"]["neurons"]);
 	assert_eq!(seen["after"]["event"]["fields"], json!(["uid", "row_len"]));
+	assert_eq!(seen["after"]["event"]["names"], json!(["uid", "rowLen"]));
 	assert_eq!(seen["undecorated"], json!([]));
 	println!(
-		"js: @polkadot/api across set_code {release_version} -> {spec_version}: rpc and call answered on one connection; WeightsSet fields before {} after {}",
-		seen["before"]["event"]["fields"], seen["after"]["event"]["fields"]
+		"js: @polkadot/api across set_code {release_version} -> {spec_version}: rpc and call answered on one connection; WeightsSet names before {} after {}",
+		seen["before"]["event"]["names"], seen["after"]["event"]["names"]
 	);
 }
