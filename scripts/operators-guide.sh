@@ -36,6 +36,10 @@ same_neurons() {
 	local a b; a="$(rpc "$1" bittensor_getNeurons "[\"$at\"]" | jq -c .result)"; b="$(rpc "$2" bittensor_getNeurons "[\"$at\"]" | jq -c .result)"
 	[ "$a" != null ] && [ "$a" = "$b" ] || { echo "getNeurons differ at $at: $a vs $b"; return 1; }
 }
+# ACCOUNT has a free balance above 0 at PORT's node's best block.
+has_funds() {
+	bittensor-cli --url "ws://127.0.0.1:$1" --json balance show "$2" | jq -e '.free != "0.000000000000"' >/dev/null
+}
 aura_has() { storage "$1" "$AURA_AUTHORITIES" | grep -q "${2#0x}"; }
 set_id() { local h; h="$(storage "$1" "$GRANDPA_SET_ID")"; h="${h#0x}"; printf '%d' "0x${h:2:2}${h:0:2}"; }
 grandpa_set_at_least() { [ "$(set_id "$1")" -ge "$2" ]; }

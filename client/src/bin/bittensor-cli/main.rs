@@ -404,8 +404,8 @@ type Outcome = Result<(), Failure>;
 /// What a command needs besides its own arguments.
 struct Ctx {
 	client: Client,
-	suri: Option<String>,
-	key_file: Option<PathBuf>,
+	/// The signing key, read before connecting (for a write command).
+	key: Option<Keypair>,
 	proxy_for: Option<AccountId>,
 	json: bool,
 	at: Option<Hash>,
@@ -413,20 +413,9 @@ struct Ctx {
 }
 
 impl Ctx {
-	/// The signing key, for the command `what`; a usage error when none is given.
+	/// The signing key of a write command (read by [`signing_key`] before connecting).
 	fn signer(&self, what: &str) -> Result<Keypair, Failure> {
-		let suri = match (&self.suri, &self.key_file) {
-			(Some(s), _) => s.clone(),
-			(None, Some(path)) => keys::suri_from_file(path).map_err(Failure::Usage)?,
-			(None, None) => match std::env::var("BITTENSOR_SURI") {
-				Ok(s) if !s.trim().is_empty() => s.trim().to_owned(),
-				_ =>
-					return Err(Failure::Usage(format!(
-						"`{what}` signs a transaction, and no key was given: use --suri SURI, --key-file FILE or the environment variable BITTENSOR_SURI"
-					))),
-			},
-		};
-		keys::from_suri(&suri).map_err(|e| Failure::Usage(format!("the signing key: {e}")))
+		self.key.clone().ok_or_else(|| Failure::Usage(format!("`{what}` needs a signing key")))
 	}
 
 	/// The account the write acts for: the proxied account, else the signer's.
@@ -474,12 +463,66 @@ impl Ctx {
 	}
 }
 
+/// The signing key for the write command `what`, from --suri, --key-file or BITTENSOR_SURI (in
+/// that order); a usage error when none is given.
+fn signing_key(suri: Option<&str>, key_file: Option<&std::path::Path>, what: &str) -> Result<Keypair, Failure> {
+	let suri = match (suri, key_file) {
+		(Some(s), _) => s.to_owned(),
+		(None, Some(path)) => keys::suri_from_file(path).map_err(Failure::Usage)?,
+		(None, None) => match std::env::var("BITTENSOR_SURI") {
+			Ok(s) if !s.trim().is_empty() => s.trim().to_owned(),
+			_ =>
+				return Err(Failure::Usage(format!(
+					"`{what}` signs a transaction, and no key was given: use --suri SURI, --key-file FILE or the environment variable BITTENSOR_SURI"
+				))),
+		},
+	};
+	keys::from_suri(&suri).map_err(|e| Failure::Usage(format!("the signing key: {e}")))
+}
+
+impl Command {
+	/// The name of a command that signs a transaction; `None` for a read.
+	fn write_name(&self) -> Option<&'static str> {
+		Some(match self {
+			Command::Neuron(NeuronCmd::Register) => "neuron register",
+			Command::Neuron(NeuronCmd::Unregister) => "neuron unregister",
+			Command::Stake(StakeCmd::Add { .. }) => "stake add",
+			Command::Stake(StakeCmd::Remove { .. }) => "stake remove",
+			Command::Stake(StakeCmd::Settle { .. }) => "stake settle",
+			Command::Weights(WeightsCmd::Set { .. }) => "weights set",
+			Command::Weights(WeightsCmd::Walk { .. }) => "weights walk",
+			Command::Params(ParamsCmd::Set { .. }) => "params set",
+			Command::Proxy(ProxyCmd::Add { .. }) => "proxy add",
+			Command::Proxy(ProxyCmd::Remove { .. }) => "proxy remove",
+			Command::Balance(BalanceCmd::Transfer { .. }) => "balance transfer",
+			Command::Validator(ValidatorCmd::SetKeys { .. }) => "validator set-keys",
+			Command::Validator(ValidatorCmd::Add { .. }) => "validator add",
+			Command::Validator(ValidatorCmd::Remove { .. }) => "validator remove",
+			Command::Validator(ValidatorCmd::Swap { .. }) => "validator swap",
+			Command::Validator(ValidatorCmd::Rotate) => "validator rotate",
+			Command::Runtime(RuntimeCmd::Upgrade { .. }) => "runtime upgrade",
+			Command::Neuron(_) |
+			Command::Stake(_) |
+			Command::Weights(_) |
+			Command::Params(_) |
+			Command::Watch { .. } |
+			Command::Balance(_) |
+			Command::Validator(_) |
+			Command::Runtime(_) => return None,
+		})
+	}
+}
+
 async fn run(cli: Cli) -> Outcome {
+	// A write without a key is a usage error before anything else, the node's address included.
+	let key = match cli.command.write_name() {
+		Some(what) => Some(signing_key(cli.suri.as_deref(), cli.key_file.as_deref(), what)?),
+		None => None,
+	};
 	let client = Client::connect(&cli.url).await?;
 	let ctx = Ctx {
 		client,
-		suri: cli.suri,
-		key_file: cli.key_file,
+		key,
 		proxy_for: cli.proxy_for,
 		json: cli.json,
 		at: cli.at,

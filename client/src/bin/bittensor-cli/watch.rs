@@ -22,10 +22,10 @@ fn tokens(s: &str) -> Result<u128, Failure> {
 	parse_tao(s).map_err(|e| Failure::Chain(format!("an amount `{s}` from the node: {e}")))
 }
 
-/// A signed change in TAO: `+1.000000000000`, or trimmed (`+1`, `-0.25`, `0`) for the table.
-fn signed(delta: i128, trimmed: bool) -> String {
+/// A signed change in TAO, to the base unit: `+1.000000000000`, `-0.250000000000`, or
+/// `0.000000000000`.
+fn signed(delta: i128) -> String {
 	let abs = format_tao(delta.unsigned_abs());
-	let abs = if trimmed { show::trim(&abs) } else { abs };
 	match delta.signum() {
 		1 => format!("+{abs}"),
 		-1 => format!("-{abs}"),
@@ -85,7 +85,7 @@ pub async fn run(ctx: &Ctx, finalized: bool, count: Option<u64>, top: Option<usi
 					serde_json::json!({
 						"uid": l.uid,
 						"stake": format_tao(l.stake),
-						"deltaStake": signed(l.delta, false),
+						"deltaStake": signed(l.delta),
 						"rank": format_tao(l.rank),
 						"selfWeight": json::fraction(json::Perbill::from_parts(l.self_weight)),
 					})
@@ -98,11 +98,13 @@ pub async fn run(ctx: &Ctx, finalized: bool, count: Option<u64>, top: Option<usi
 			// Home and clear, as `top` redraws.
 			print!("\x1b[H\x1b[2J");
 		}
+		let hash = format!("{:?}", update.hash);
 		println!(
-			"bittensor watch  {}  block #{} {:?} ({})",
+			"bittensor watch  {}  block #{} {}…{} ({})",
 			ctx.url,
 			update.number,
-			update.hash,
+			hash.get(..10).unwrap_or(&hash),
+			hash.get(hash.len().saturating_sub(4)..).unwrap_or(""),
 			if finalized { "finalized" } else { "best" }
 		);
 		println!(
@@ -120,7 +122,7 @@ pub async fn run(ctx: &Ctx, finalized: bool, count: Option<u64>, top: Option<usi
 				"{:>5}  {:>22}  {:>18}  {:>20}  {:>11}",
 				l.uid,
 				format_tao(l.stake),
-				signed(l.delta, true),
+				signed(l.delta),
 				format_tao(l.rank),
 				show::fraction_parts(l.self_weight)
 			);
