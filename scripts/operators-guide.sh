@@ -36,13 +36,21 @@ same_neurons() {
 	local a b; a="$(rpc "$1" bittensor_getNeurons "[\"$at\"]" | jq -c .result)"; b="$(rpc "$2" bittensor_getNeurons "[\"$at\"]" | jq -c .result)"
 	[ "$a" != null ] && [ "$a" = "$b" ] || { echo "getNeurons differ at $at: $a vs $b"; return 1; }
 }
+# PORT's node is not syncing (it follows the head, and its transaction pool has a view of it).
+synced() { [ "$(rpc "$1" system_health | jq -r .result.isSyncing)" = false ]; }
 # ACCOUNT has a free balance above 0 at PORT's node's best block.
 has_funds() {
 	bittensor-cli --url "ws://127.0.0.1:$1" --json balance show "$2" | jq -e '.free != "0.000000000000"' >/dev/null
 }
 aura_has() { storage "$1" "$AURA_AUTHORITIES" | grep -q "${2#0x}"; }
-set_id() { local h; h="$(storage "$1" "$GRANDPA_SET_ID")"; h="${h#0x}"; printf '%d' "0x${h:2:2}${h:0:2}"; }
-grandpa_set_at_least() { [ "$(set_id "$1")" -ge "$2" ]; }
+# Grandpa.CurrentSetId (a little-endian u64; the low two bytes) at the finalized head: the set
+# the GRANDPA voters have switched to (the best block shows a change as soon as it is signalled).
+finalized_set_id() {
+	local at h; at="$(rpc "$1" chain_getFinalizedHead | jq -r .result)"
+	h="$(rpc "$1" state_getStorage "[\"$GRANDPA_SET_ID\", \"$at\"]" | jq -r '.result // ""')"; h="${h#0x}"
+	printf '%d' "0x${h:2:2}${h:0:2}"
+}
+finalized_grandpa_set_at_least() { [ "$(finalized_set_id "$1")" -ge "$2" ]; }
 session_is() {
 	[ "$(bittensor-cli --url "ws://127.0.0.1:$1" validator list --json | jq -c '[.validators[].account]')" = "$(jq -cn --arg a "$2" --arg b "$3" '[$a, $b]')" ]
 }
