@@ -2,7 +2,7 @@
 # Cuts a runtime release: builds the node (and so the runtime) from a clean tree, and adds the
 # compressed wasm with its spec_version, transaction_version, blake2-256 and source commit to
 # runtime/releases/ (manifest.json). Commit the result. The spec_version must be above the last
-# release's. The upgrade test (tests/tests/upgrade.rs) upgrades from the newest release below
+# release's. The upgrade test (tests/tests/e2e/upgrade.rs) upgrades from the newest release below
 # the built runtime, so the next runtime change must bump spec_version again.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -36,7 +36,7 @@ specs() { scripts/chain-specs.sh --check; }
 unit() {
 	cargo test --release --locked --workspace --lib
 	cargo test --release --locked -p bittensor-reference --doc
-	cargo test --release --locked -p bittensor-sim --test claims
+	cargo test --release --locked --workspace --test claims
 }
 # The pallet's lints, and its benchmarks (as tests against the mock) and try_state, with the
 # features the node build leaves out; only the pallet's own dependencies are built with them.
@@ -45,41 +45,60 @@ pallet_features() {
 	cargo clippy --release --locked -p pallet-bittensor --lib --features runtime-benchmarks,try-runtime -- -D warnings
 	cargo test --release --locked -p pallet-bittensor --lib --features runtime-benchmarks,try-runtime
 }
-# End-to-end tests (tests/tests/*.rs), in two stages: the quick ones two at a time, then the
-# fault and load tests one at a time (they start up to four nodes, or load one; --nocapture
-# shows the load test's figures), and the upgrade test alone. Every file must be in one of the
-# lists.
+# End-to-end tests: one test binary, `e2e` (tests/tests/e2e/main.rs), a module a subject, run
+# in stages by module: the quick ones two at a time, then the fault and load tests one at a
+# time (they start up to four nodes, or load one; --nocapture shows the load test's figures),
+# and the upgrade test alone. `--workspace` keeps the features of the build stage, so nothing
+# is compiled again but the test binary, once.
 E2E=(foundation pallet rpc paper_loop bad_input fees exits proxy cli python js)
 FAULTS=(crash finality validators warp load scale rpc_limits)
 # The upgrade from the last release to the built runtime, on its own.
 UPGRADE=(upgrade)
+e2e_test() { cargo test --release --locked --workspace --test e2e "$@"; }
+# A stage's filters: `name::` selects module `name`'s tests (listed() checks it selects no other).
+modules() { local m; for m in "$@"; do printf -- '%s:: ' "$m"; done; }
+# Every module file is declared in main.rs, in exactly one stage, and has tests, which its
+# filter selects and no other module's does. Builds the test binary.
 listed() {
-	local f name missing=0
-	for f in tests/tests/*.rs; do
+	local f m name n n_in n_all bad=0 tests
+	tests="$(e2e_test -- --list)"
+	for f in tests/tests/e2e/*.rs; do
 		name="$(basename "$f" .rs)"
-		if [[ ! " ${E2E[*]} ${FAULTS[*]} ${UPGRADE[*]} " =~ " $name " ]]; then
-			echo "tests/tests/$name.rs is in no stage of scripts/test.sh" >&2
-			missing=1
+		[[ $name == main ]] && continue
+		n=0
+		for m in "${E2E[@]}" "${FAULTS[@]}" "${UPGRADE[@]}"; do [[ $m == "$name" ]] && n=$((n + 1)); done
+		if ((n != 1)); then
+			echo "tests/tests/e2e/$name.rs is not in exactly one stage of scripts/test.sh" >&2
+			bad=1
+		fi
+		if ! grep -qx "mod $name;" tests/tests/e2e/main.rs; then
+			echo "tests/tests/e2e/$name.rs is not declared in tests/tests/e2e/main.rs" >&2
+			bad=1
+		fi
+		n_in="$(grep -c "^$name::.*: test$" <<<"$tests" || true)"
+		n_all="$(grep -c "$name::.*: test$" <<<"$tests" || true)"
+		if ((n_in == 0)) || ((n_in != n_all)); then
+			echo "the filter '$name::' selects $n_all tests, of which $n_in are module $name's" >&2
+			bad=1
 		fi
 	done
-	return $missing
+	return $bad
 }
-tests_of() { local t; for t in "$@"; do printf -- '--test %s ' "$t"; done; }
 e2e() {
 	listed
 	# shellcheck disable=SC2046
-	cargo test --release --locked -p bittensor-e2e $(tests_of "${E2E[@]}") -- --test-threads 2
+	e2e_test -- --test-threads 2 $(modules "${E2E[@]}")
 }
 faults() {
 	# shellcheck disable=SC2046
-	cargo test --release --locked -p bittensor-e2e $(tests_of "${FAULTS[@]}") -- --test-threads 1 --nocapture
+	e2e_test -- --test-threads 1 --nocapture $(modules "${FAULTS[@]}")
 }
 # docs/operators.md, every command as written (scripts/operators-guide.sh), on its own: its
 # nodes use fixed loopback ports.
 operators() { scripts/operators-guide.sh; }
 upgrade() {
 	# shellcheck disable=SC2046
-	cargo test --release --locked -p bittensor-e2e $(tests_of "${UPGRADE[@]}") -- --nocapture
+	e2e_test -- --nocapture $(modules "${UPGRADE[@]}")
 }
 
 stage setup setup

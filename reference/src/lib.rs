@@ -8,8 +8,8 @@
 //! - [`Rng`]: the one deterministic generator of the tests and the simulator.
 //!
 //! Its users: the pallet's Algorithm-1 test (`pallets/bittensor/src/tests/simulation.rs`), the
-//! end-to-end checks of the live chain (`tests/src/reference.rs`, `tests/tests/pallet.rs`,
-//! `tests/tests/rpc.rs`) and the simulator's peers (`sim/src/network.rs`).
+//! end-to-end checks of the live chain (`tests/src/reference.rs`, `tests/tests/e2e/pallet.rs`,
+//! `tests/tests/e2e/rpc.rs`) and the simulator's peers (`sim/src/network.rs`).
 
 mod rng;
 

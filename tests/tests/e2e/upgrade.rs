@@ -11,12 +11,10 @@
 //! between the last read of the old runtime and the first of the new: the two reads must then
 //! be equal, value for value. A layout change without its migration fails here.
 
-use std::{path::Path, process::Command};
-
 use bittensor_e2e::{
 	authorities,
 	client::{bittensor, dev, json, tx, tx::ValidatorSetCall, BittensorApiClient, Client, Error, Hash},
-	hex0x, node_binary,
+	hex0x,
 	reference::{assert_block_step, fraction},
 	releases::{dev_spec_with_code, last_release_below},
 	seal, submit_and_seal, submit_in_block, unhex, wait_for_pool, Node, State, UNIT,
