@@ -50,7 +50,7 @@ pallet_features() {
 # time (they start up to four nodes, or load one; --nocapture shows the load test's figures),
 # and the upgrade test alone. `--workspace` keeps the features of the build stage, so nothing
 # is compiled again but the test binary, once.
-E2E=(foundation pallet rpc paper_loop bad_input fees exits proxy cli python js)
+E2E=(foundation pallet rpc paper_loop bad_input fees exits proxy cli python js metrics)
 FAULTS=(crash finality validators warp load scale rpc_limits)
 # The upgrade from the last release to the built runtime, on its own.
 UPGRADE=(upgrade)

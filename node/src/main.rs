@@ -5,6 +5,7 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod metrics;
 mod rpc;
 mod runtime_info;
 mod service;

@@ -319,6 +319,16 @@ impl<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>> Node<N> {
 			tracing_execute_block: None,
 		})?;
 
+		// The chain's own figures beside Substrate's metrics (src/metrics.rs).
+		if let Some(registry) = prometheus_registry.as_ref() {
+			let metrics = crate::metrics::Metrics::register(registry)?;
+			task_manager.spawn_handle().spawn_blocking(
+				"bittensor-metrics",
+				None,
+				crate::metrics::run(client.clone(), metrics),
+			);
+		}
+
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),
 			client,

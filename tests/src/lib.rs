@@ -166,7 +166,8 @@ pub struct Node {
 impl Node {
 	/// Starts the node with `args` plus the harness's own: `--base-path`, free RPC and p2p
 	/// ports on loopback, a fixed `--node-key` (validators on non-dev chains need one), no
-	/// Prometheus, no telemetry, no mDNS, up to 1,000 RPC connections unless `args` say.
+	/// Prometheus (unless `args` give `--prometheus-port`), no telemetry, no mDNS, up to 1,000
+	/// RPC connections unless `args` say.
 	pub fn start(name: &str, args: &[&str], base_path: &Path) -> Self {
 		let rpc_port = free_port();
 		let p2p_port = free_port();
@@ -196,7 +197,11 @@ impl Node {
 			.arg(&self.base_path)
 			.args(["--rpc-port", &self.rpc_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port)])
-			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
+			.args(if self.args.iter().any(|a| a == "--prometheus-port") {
+				&["--no-telemetry", "--no-mdns"][..]
+			} else {
+				&["--no-prometheus", "--no-telemetry", "--no-mdns"][..]
+			})
 			.args(if self.args.iter().any(|a| a == "--rpc-max-connections") {
 				&[][..]
 			} else {

@@ -15,6 +15,7 @@ mod finality;
 mod foundation;
 mod js;
 mod load;
+mod metrics;
 mod pallet;
 mod paper_loop;
 mod proxy;
