@@ -12,7 +12,8 @@
 //! | `bittensor_minted_total_tao` | everything minted since genesis, in TAO |
 //!
 //! Amounts are floats in TAO, as Prometheus stores every value (an `f64`); the exact base
-//! units are read by RPC (`bittensor_getParams`).
+//! units are read by RPC (`bittensor_getParams`). Substrate sends no block notifications
+//! during the initial sync: the gauges move once the node follows the head.
 
 use std::sync::Arc;
 
@@ -102,8 +103,12 @@ impl Metrics {
 		self.weight_entries.with_label_values(&[status]).set(p.total_weight_entries);
 		self.inflation_per_block.with_label_values(&[status]).set(tao(p.inflation_per_block));
 		self.minted_total.with_label_values(&[status]).set(tao(p.total_minted));
-		if let Some(minted) = minted {
-			self.block_minted.with_label_values(&[status]).set(tao(minted));
+		match minted {
+			Some(minted) => self.block_minted.with_label_values(&[status]).set(tao(minted)),
+			// Unknown (the parent's state is not held): no sample rather than a stale one.
+			None => {
+				let _ = self.block_minted.remove_label_values(&[status]);
+			},
 		}
 	}
 }
@@ -115,15 +120,16 @@ fn tao(base_units: u128) -> f64 {
 
 /// Keeps the gauges current: at start, then at every new best and every newly finalized block.
 pub async fn run(client: Arc<FullClient>, metrics: Metrics) {
-	let info = client.info();
-	metrics.update(&client, BEST, info.best_hash);
-	metrics.update(&client, FINALIZED, info.finalized_hash);
+	// Subscribed before the first read, so that no block falls between the two.
 	let best = client
 		.import_notification_stream()
 		.filter(|n| futures::future::ready(n.is_new_best))
 		.map(|n| (BEST, n.hash));
 	let finalized = client.finality_notification_stream().map(|n| (FINALIZED, n.hash));
 	let mut blocks = futures::stream::select(best, finalized);
+	let info = client.info();
+	metrics.update(&client, BEST, info.best_hash);
+	metrics.update(&client, FINALIZED, info.finalized_hash);
 	while let Some((status, hash)) = blocks.next().await {
 		metrics.update(&client, status, hash);
 	}

@@ -18,7 +18,8 @@ use bittensor_e2e::{
 const TAO: f64 = 1e12;
 
 /// `GET /metrics` on the node's Prometheus port: the `bittensor_*` samples, as
-/// `(name{labels}, value)`, sorted. `None` if the node does not answer.
+/// `(name{labels}, value)` without the `chain` label every sample of the node carries, sorted.
+/// `None` if the node does not answer.
 fn scrape(port: u16) -> Option<Vec<(String, f64)>> {
 	let mut socket = TcpStream::connect(("127.0.0.1", port)).ok()?;
 	socket.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
@@ -30,18 +31,29 @@ fn scrape(port: u16) -> Option<Vec<(String, f64)>> {
 		.filter(|line| line.starts_with("bittensor_"))
 		.filter_map(|line| {
 			let (name, value) = line.rsplit_once(' ')?;
-			Some((name.to_string(), value.parse().ok()?))
+			Some((without_chain(name), value.parse().ok()?))
 		})
 		.collect();
 	samples.sort_by(|a, b| a.0.cmp(&b.0));
 	Some(samples)
 }
 
+/// `name{status="best",chain="dev"}` as `name{status="best"}` (the values here hold no commas).
+fn without_chain(sample: &str) -> String {
+	let Some((name, labels)) = sample.strip_suffix('}').and_then(|s| s.split_once('{')) else {
+		return sample.to_string()
+	};
+	let kept: Vec<&str> = labels.split(',').filter(|l| !l.starts_with("chain=")).collect();
+	format!("{name}{{{}}}", kept.join(","))
+}
+
 /// What the gauges must read once `block` (sealed on `parent`, and finalized with it) is the
-/// best and the finalized block, from the pallet's storage over RPC; and what `block` minted.
-async fn expected(api: &Client, parent: Hash, block: Hash) -> (Vec<(String, f64)>, u128) {
+/// best and the finalized block, from the pallet's storage and the block's events over RPC.
+async fn expected(api: &Client, parent: Hash, block: Hash) -> Vec<(String, f64)> {
 	let params = api.params(Some(block)).await.unwrap();
-	let minted = params.total_minted - api.params(Some(parent)).await.unwrap().total_minted;
+	// What the block minted, by its step's event, and the same by the storage's total.
+	let minted = api.block_events(block).await.unwrap().ranked.expect("every block ranks").minted;
+	assert_eq!(params.total_minted - api.params(Some(parent)).await.unwrap().total_minted, minted);
 	let n = api.neurons(Some(block)).await.unwrap().len();
 	let mut samples = Vec::new();
 	for status in ["best", "finalized"] {
@@ -55,7 +67,7 @@ async fn expected(api: &Client, parent: Hash, block: Hash) -> (Vec<(String, f64)
 		]);
 	}
 	samples.sort_by(|a, b| a.0.cmp(&b.0));
-	(samples, minted)
+	samples
 }
 
 /// Waits (10 s at most: the node updates the gauges after the import) until the node's
@@ -77,13 +89,19 @@ async fn metrics_are(port: u16, want: &[(String, f64)]) {
 	panic!("the node's bittensor_* metrics are\n{got:#?}\nnot\n{want:#?}");
 }
 
-/// Checks the gauges once `block`, sealed on `parent`, is best and finalized; returns what the
-/// block minted.
-async fn check(api: &Client, port: u16, what: &str, parent: Hash, block: Hash) -> u128 {
-	let (want, minted) = expected(api, parent, block).await;
+/// Checks the gauges once `block`, sealed on `parent`, is best and finalized; returns what
+/// they read.
+async fn check(api: &Client, port: u16, what: &str, parent: Hash, block: Hash) -> Vec<(String, f64)> {
+	let want = expected(api, parent, block).await;
 	metrics_are(port, &want).await;
 	println!("metrics: after {what}: {want:?}");
-	minted
+	want
+}
+
+/// The value of `name{status="best"}` in `samples`.
+fn best(samples: &[(String, f64)], name: &str) -> f64 {
+	let label = format!("{name}{{status=\"best\"}}");
+	samples.iter().find(|(n, _)| *n == label).map(|(_, v)| *v).unwrap_or_else(|| panic!("no {label}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,28 +112,32 @@ async fn the_nodes_metrics_follow_the_chain_block_by_block() {
 	let port_arg = port.to_string();
 	let node = Node::start("dev", &["--dev", "--sealing", "manual", "--prometheus-port", &port_arg], dir.path());
 	let api = node.client().await;
-	let genesis_child = seal(&api).await;
+	let b0 = seal(&api).await;
 
 	// when a block mints, Eve registers, stakes, sets a row, and sudo doubles tau, then after
-	// each block the gauges at best and finalized are the chain's figures at that block.
-	let mut minted = 0;
+	// each block the gauges at best and finalized are the chain's figures at that block
 	let b1 = seal(&api).await;
-	minted += check(&api, port, "an empty block", genesis_child, b1).await;
+	let m1 = check(&api, port, "an empty block", b0, b1).await;
 	let b2 = submit_and_seal(&api, &bittensor::register(), "eve").await;
-	minted += check(&api, port, "Eve registers", b1, b2).await;
+	let m2 = check(&api, port, "Eve registers", b1, b2).await;
 	let b3 = submit_and_seal(&api, &bittensor::add_stake(100 * UNIT), "eve").await;
-	minted += check(&api, port, "Eve stakes 100 TAO", b2, b3).await;
+	let m3 = check(&api, port, "Eve stakes 100 TAO", b2, b3).await;
 	let eve = client::dev::account_id("eve").unwrap();
 	let uid = api.uid_of(&eve, Some(b3)).await.unwrap().expect("Eve is registered");
 	// (epsilon is 0.1: from {uid: 1} to {0: 0.05, uid: 0.95} is a move of 0.0707)
 	let b4 = submit_and_seal(&api, &bittensor::set_weights(vec![(0, 1), (uid, 19)]), "eve").await;
-	minted += check(&api, port, "Eve sets a row", b3, b4).await;
+	assert_eq!(api.block_events(b4).await.unwrap().count("Bittensor", "WeightsSet"), 1);
+	let m4 = check(&api, port, "Eve sets a row", b3, b4).await;
 	let b5 = submit_and_seal(&api, &bittensor::sudo_set_params(None, Some(2 * UNIT), None), "alice").await;
-	minted += check(&api, port, "tau = 2 TAO", b4, b5).await;
+	let m5 = check(&api, port, "tau = 2 TAO", b4, b5).await;
 
-	// The figures moved: the checks above compared values that changed.
-	let (last, _) = expected(&api, b4, b5).await;
-	assert!(last.contains(&("bittensor_inflation_per_block_tao{status=\"best\"}".into(), 2.0)), "{last:?}");
-	assert!(last.contains(&("bittensor_neurons{status=\"finalized\"}".into(), 5.0)), "{last:?}");
-	assert!(minted > 0, "the blocks minted");
+	// and they moved as the chain did (the node read them, they are not left from the start).
+	assert_eq!((best(&m1, "bittensor_neurons"), best(&m2, "bittensor_neurons")), (4.0, 5.0));
+	assert!(best(&m4, "bittensor_weight_entries") > best(&m3, "bittensor_weight_entries"));
+	assert_eq!(best(&m4, "bittensor_inflation_per_block_tao"), 1.0);
+	assert_eq!(best(&m5, "bittensor_inflation_per_block_tao"), 2.0);
+	for m in [&m1, &m2, &m3, &m4, &m5] {
+		assert!(best(m, "bittensor_block_minted_tao") > 0.0, "every block minted: {m:?}");
+	}
+	assert!(best(&m5, "bittensor_minted_total_tao") > best(&m1, "bittensor_minted_total_tao"));
 }
