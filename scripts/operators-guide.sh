@@ -22,6 +22,8 @@ rpc() { curl -s --max-time 10 -H 'Content-Type: application/json' \
 	-d "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"$2\",\"params\":${3:-[]}}" "http://127.0.0.1:$1"; }
 number_of() { printf '%d' "$(rpc "$1" chain_getHeader "[\"$2\"]" | jq -r .result.number)"; }
 finalized() { number_of "$1" "$(rpc "$1" chain_getFinalizedHead | jq -r .result)"; }
+best() { printf '%d' "$(rpc "$1" chain_getHeader | jq -r .result.number)"; }
+best_at_least() { [ "$(best "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
 storage() { rpc "$1" state_getStorage "[\"$2\"]" | jq -r '.result // ""'; }
 # Aura.Authorities and Grandpa.CurrentSetId (twox128(pallet) ++ twox128(item)).
 AURA_AUTHORITIES=0x57f8dc2f5ab09467896f47300f0424385e0621c4869aa60c02be9adcc98a0d1d
@@ -36,7 +38,8 @@ same_neurons() {
 	local a b; a="$(rpc "$1" bittensor_getNeurons "[\"$at\"]" | jq -c .result)"; b="$(rpc "$2" bittensor_getNeurons "[\"$at\"]" | jq -c .result)"
 	[ "$a" != null ] && [ "$a" = "$b" ] || { echo "getNeurons differ at $at: $a vs $b"; return 1; }
 }
-# PORT's node is not syncing (it follows the head, and its transaction pool has a view of it).
+# PORT's node is not syncing: it follows the head (its transaction pool gets a view of the head
+# with the next block it imports).
 synced() { [ "$(rpc "$1" system_health | jq -r .result.isSyncing)" = false ]; }
 # ACCOUNT has a free balance above 0 at PORT's node's best block.
 has_funds() {
