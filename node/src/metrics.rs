@@ -17,7 +17,7 @@
 
 use std::sync::Arc;
 
-use bittensor_runtime::{Hash, TOKEN_DECIMALS};
+use bittensor_runtime::{Hash, UNIT};
 use futures::StreamExt;
 use pallet_bittensor_runtime_api::{BittensorApi, ChainParams};
 use prometheus_endpoint::{register, GaugeVec, Opts, PrometheusError, Registry, F64, U64};
@@ -115,7 +115,7 @@ impl Metrics {
 
 /// Base units as TAO (nearest `f64`).
 fn tao(base_units: u128) -> f64 {
-	base_units as f64 / 10u128.saturating_pow(TOKEN_DECIMALS) as f64
+	base_units as f64 / UNIT as f64
 }
 
 /// Keeps the gauges current: at start, then at every new best and every newly finalized block.

@@ -14,9 +14,6 @@ use bittensor_e2e::{
 	free_port, seal, submit_and_seal, Node, UNIT,
 };
 
-/// Base units in one TAO (12 decimals).
-const TAO: f64 = 1e12;
-
 /// `GET /metrics` on the node's Prometheus port: the `bittensor_*` samples, as
 /// `(name{labels}, value)` without the `chain` label every sample of the node carries, sorted.
 /// `None` if the node does not answer.
@@ -59,9 +56,9 @@ async fn expected(api: &Client, parent: Hash, block: Hash) -> Vec<(String, f64)>
 	for status in ["best", "finalized"] {
 		let label = |name: &str| format!("{name}{{status=\"{status}\"}}");
 		samples.extend([
-			(label("bittensor_block_minted_tao"), minted as f64 / TAO),
-			(label("bittensor_inflation_per_block_tao"), params.inflation_per_block as f64 / TAO),
-			(label("bittensor_minted_total_tao"), params.total_minted as f64 / TAO),
+			(label("bittensor_block_minted_tao"), minted as f64 / UNIT as f64),
+			(label("bittensor_inflation_per_block_tao"), params.inflation_per_block as f64 / UNIT as f64),
+			(label("bittensor_minted_total_tao"), params.total_minted as f64 / UNIT as f64),
 			(label("bittensor_neurons"), n as f64),
 			(label("bittensor_weight_entries"), params.total_weight_entries as f64),
 		]);
